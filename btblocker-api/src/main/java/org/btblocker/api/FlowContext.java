@@ -1,0 +1,51 @@
+package org.btblocker.api;
+
+/**
+ * What a detector knows about the flow of the packet it is inspecting. A flow is one TCP connection or one UDP
+ * conversation: protocol plus the two endpoints, both directions together.
+ *
+ * <p>Implemented by the engine; one instance is reused for every packet, so a detector must not keep it after
+ * {@code inspect} returns. Counters describe the flow <em>before</em> the current packet.
+ *
+ * <p>Detectors are shared by all flows and hold no per-flow fields: per-flow state lives in {@code long} slots
+ * that the engine keeps for each (flow, detector) pair, zero when the flow starts. The number of slots is what
+ * {@link DetectorProvider#stateSlots()} asked for.
+ */
+public interface FlowContext {
+
+    /** Who sent the current packet. */
+    Direction direction();
+
+    /** Packets (with or without payload) of this flow before the current one, both directions. */
+    int packetIndex();
+
+    /** Packets of this flow before the current one in the current packet's direction. */
+    int packetIndexInDirection();
+
+    /** Packets with payload before the current one, both directions. */
+    int payloadIndex();
+
+    /** Packets with payload before the current one in the current packet's direction. */
+    int payloadIndexInDirection();
+
+    /** Payload bytes before the current packet, both directions. */
+    long bytesSoFar();
+
+    /** Payload bytes before the current packet in the current packet's direction. */
+    long bytesInDirection();
+
+    /** True when packets were seen in both directions, the current one included. */
+    boolean hasBothDirections();
+
+    /** This detector's state slot {@code index} for this flow (0 at flow start). */
+    long slot(int index);
+
+    /** Sets this detector's state slot {@code index} for this flow. */
+    void setSlot(int index, long value);
+
+    /** Endpoint knowledge shared across flows. */
+    EndpointKnowledge endpoints();
+
+    /** The engine's clock, in nanoseconds; only differences are meaningful. */
+    long nowNanos();
+}
