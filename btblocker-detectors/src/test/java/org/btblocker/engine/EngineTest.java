@@ -1,0 +1,275 @@
+package org.btblocker.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.btblocker.api.Detector;
+import org.btblocker.api.DetectorProvider;
+import org.btblocker.api.Direction;
+import org.btblocker.api.FlowContext;
+import org.btblocker.api.Interest;
+import org.btblocker.api.Verdict;
+import org.btblocker.api.packet.PacketView;
+import org.btblocker.testkit.Packets;
+import org.junit.jupiter.api.Test;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+
+class EngineTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    /** Matches a payload starting with "BT"; says NOT_MINE to one starting with "NO"; counts calls in slot 0. */
+    static final class MarkerProvider implements DetectorProvider {
+        final List<String> seen = new ArrayList<>();
+        private final Interest interest;
+
+        MarkerProvider(Interest interest) {
+            this.interest = interest;
+        }
+
+        @Override public String name() { return "marker"; }
+        @Override public Interest interest() { return interest; }
+        @Override public int stateSlots() { return 1; }
+
+        @Override
+        public Detector create(Config own) {
+            Verdict match = Verdict.match("marker");
+            return (PacketView p, FlowContext flow) -> {
+                flow.setSlot(0, flow.slot(0) + 1);
+                seen.add(flow.direction() + "#" + flow.packetIndex() + "/" + flow.payloadIndexInDirection()
+                        + " calls=" + flow.slot(0) + " both=" + flow.hasBothDirections());
+                if (p.payloadLength() >= 2 && p.payloadByte(0) == 'B' && p.payloadByte(1) == 'T') {
+                    return match;
+                }
+                if (p.payloadLength() >= 2 && p.payloadByte(0) == 'N' && p.payloadByte(1) == 'O') {
+                    return Verdict.NOT_MINE;
+                }
+                if (p.payloadLength() >= 1 && p.payloadByte(0) == '!') {
+                    throw new IllegalStateException("detector bug");
+                }
+                return Verdict.UNDECIDED;
+            };
+        }
+    }
+
+    private final List<Decision> decisions = new ArrayList<>();
+
+    private Engine engine(String settings, DetectorProvider... providers) {
+        Config root = ConfigFactory.parseString(settings).withFallback(ConfigFactory.defaultReference()).resolve();
+        return Engine.builder(root).providers(List.of(providers)).listener(decisions::add).reportAllowed(true)
+                .build();
+    }
+
+    private static PacketView udp(String src, int sp, String dst, int dp, String payload) {
+        return Packets.udp(src, sp, dst, dp, Packets.ascii(payload)).view();
+    }
+
+    @Test
+    void bothDirectionsAreOneFlowAndLaterPacketsOfABlockedFlowAreBlocked() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_AND_UDP_PAYLOAD);
+        Engine engine = engine("btblocker.whitelistPorts = []", marker);
+
+        assertThat(engine.inspect(udp("10.0.0.1", 4000, "10.0.0.2", 5000, "hello"), 0)).isEqualTo(Engine.Action.ACCEPT);
+        assertThat(engine.inspect(udp("10.0.0.2", 5000, "10.0.0.1", 4000, "BT!"), 1)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(engine.inspect(udp("10.0.0.1", 4000, "10.0.0.2", 5000, "more"), 2)).isEqualTo(Engine.Action.BLOCK);
+
+        assertThat(marker.seen).containsExactly("INITIATOR#0/0 calls=1 both=false", "RESPONDER#1/0 calls=2 both=true");
+        assertThat(engine.activeFlows()).isEqualTo(1);
+        assertThat(decisions).hasSize(1);
+        Decision d = decisions.get(0);
+        assertThat(d.blocked()).isTrue();
+        assertThat(d.detector()).isEqualTo("marker");
+        assertThat(d.initiator()).isEqualTo("10.0.0.1:4000");
+        assertThat(d.responder()).isEqualTo("10.0.0.2:5000");
+        assertThat(d.offender()).isEqualTo(Direction.RESPONDER);
+        assertThat(d.bidirectional()).isTrue();
+    }
+
+    @Test
+    void slotsAreSeparatePerFlow() {
+        MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
+        Engine engine = engine("btblocker.whitelistPorts = []", marker);
+        engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "a"), 0);
+        engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "a"), 0);
+        engine.inspect(udp("10.0.0.3", 1, "10.0.0.2", 2, "a"), 0);
+        assertThat(marker.seen).extracting(s -> s.substring(s.indexOf("calls"))).containsExactly(
+                "calls=1 both=false", "calls=2 both=false", "calls=1 both=false");
+    }
+
+    @Test
+    void ipv6FlowsWork() {
+        Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.TCP_PAYLOAD));
+        PacketView syn = Packets.tcp("2001:db8::1", 40000, "2001:db8::2", 6881, PacketView.SYN, 10, 0, new byte[0]).view();
+        assertThat(engine.inspect(syn, 0)).isEqualTo(Engine.Action.ACCEPT);
+        PacketView bt = Packets.tcp("2001:db8::1", 40000, "2001:db8::2", 6881, Packets.ascii("BT")).view();
+        assertThat(engine.inspect(bt, 1)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(decisions.get(0).responder()).isEqualTo("[2001:db8::2]:6881");
+    }
+
+    @Test
+    void whitelistedPortsAndAllowlistAreAllowedWithoutInspection() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_AND_UDP_PAYLOAD);
+        Engine engine = engine("btblocker { whitelistPorts = [53], allowlist = [\"192.168.0.0/16\", \"2001:db8::/32\"] }",
+                marker);
+        assertThat(engine.inspect(udp("10.0.0.1", 4000, "10.0.0.2", 53, "BT"), 0)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.inspect(udp("192.168.7.1", 4000, "10.0.0.2", 99, "BT"), 0)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.inspect(udp("2001:db8::5", 4000, "2001:db9::1", 99, "BT"), 0)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.inspect(udp("10.0.0.1", 4000, "10.0.0.2", 99, "BT"), 0)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(marker.seen).hasSize(1);
+        assertThat(decisions).extracting(Decision::reason)
+                .containsExactly("whitelistPorts", "allowlist", "allowlist", "marker");
+    }
+
+    @Test
+    void aFlowIsAllowedAfterMaxPacketsPerFlowOrWhenNoDetectorIsLeft() {
+        MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
+        Engine engine = engine("btblocker { whitelistPorts = [], maxPacketsPerFlow = 3 }", marker);
+        for (int n = 0; n < 2; n++) {
+            assertThat(engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), n)).isEqualTo(Engine.Action.ACCEPT);
+        }
+        assertThat(engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 3)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "BT"), 4)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.inspect(udp("10.0.0.1", 7, "10.0.0.2", 2, "NO"), 5)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(marker.seen).hasSize(4);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsPerFlow", "no detector left");
+    }
+
+    @Test
+    void emptyPacketsReachOnlyDetectorsThatAskForThem() {
+        MarkerProvider payloadOnly = new MarkerProvider(Interest.TCP_PAYLOAD);
+        Engine engine = engine("btblocker.whitelistPorts = []", payloadOnly);
+        engine.inspect(Packets.tcp("10.0.0.1", 1000, "10.0.0.2", 2000, PacketView.SYN, 1, 0, new byte[0]).view(), 0);
+        assertThat(payloadOnly.seen).isEmpty();
+
+        decisions.clear();
+        MarkerProvider all = new MarkerProvider(Interest.ALL_PACKETS);
+        Engine second = engine("btblocker.whitelistPorts = []", all);
+        second.inspect(Packets.tcp("10.0.0.1", 1000, "10.0.0.2", 2000, PacketView.SYN, 1, 0, new byte[0]).view(), 0);
+        assertThat(all.seen).hasSize(1);
+    }
+
+    @Test
+    void aThrowingDetectorIsCountedAndTheFlowFailsOpen() {
+        Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.UDP_PAYLOAD));
+        assertThat(engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "!"), 0)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(engine.detectorErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void unparseablePacketsAreIgnored() {
+        Engine engine = engine("", new MarkerProvider(Interest.UDP_PAYLOAD));
+        PacketView garbage = new PacketView().reset(java.nio.ByteBuffer.wrap(new byte[] {0x45, 0, 0}), 0, 3);
+        assertThat(engine.inspect(garbage, 0)).isEqualTo(Engine.Action.IGNORE);
+        assertThat(engine.packets()).isZero();
+    }
+
+    @Test
+    void spoofedOneWayTcpIsNotBidirectionalButACompletedHandshakeIs() {
+        Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.TCP_PAYLOAD));
+        // One-way: a SYN and data from the client only.
+        engine.inspect(Packets.tcp("10.0.0.9", 999, "10.0.0.2", 6881, PacketView.SYN, 100, 0, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.9", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, Packets.ascii("BT")).view(), 1);
+        assertThat(decisions.get(0).bidirectional()).isFalse();
+
+        // A handshake whose numbers do not match is not complete either.
+        engine.inspect(Packets.tcp("10.0.0.8", 999, "10.0.0.2", 6881, PacketView.SYN, 100, 0, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.2", 6881, "10.0.0.8", 999, PacketView.SYN | PacketView.ACK, 5000, 77, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.8", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.8", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, Packets.ascii("BT")).view(), 1);
+        assertThat(decisions.get(1).bidirectional()).isFalse();
+
+        // The real three-way handshake.
+        engine.inspect(Packets.tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.SYN, 100, 0, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.SYN | PacketView.ACK, 5000, 101, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, Packets.ascii("BT")).view(), 1);
+        assertThat(decisions.get(2).bidirectional()).isTrue();
+    }
+
+    @Test
+    void aSynAckSeenFirstMakesItsReceiverTheInitiator() {
+        Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.TCP_PAYLOAD));
+        engine.inspect(Packets.tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.SYN | PacketView.ACK, 5000, 101, new byte[0]).view(), 0);
+        engine.inspect(Packets.tcp("10.0.0.1", 999, "10.0.0.2", 6881, Packets.ascii("BT")).view(), 0);
+        assertThat(decisions.get(0).initiator()).isEqualTo("10.0.0.1:999");
+    }
+
+    @Test
+    void matchedTwoWayFlowsTeachEndpointsAndLaterFlowsToThemMatch() {
+        MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
+        Config root = ConfigFactory.parseString("btblocker.whitelistPorts = []")
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        DetectorProvider endpoint = new org.btblocker.detectors.endpoint.EndpointDetectorProvider();
+        Engine engine = Engine.builder(root).providers(List.of(marker, endpoint)).listener(decisions::add).build();
+
+        engine.inspect(udp("10.0.0.1", 6881, "10.0.0.2", 51413, "q"), 0);
+        engine.inspect(udp("10.0.0.2", 51413, "10.0.0.1", 6881, "BT"), 1);
+        assertThat(engine.endpoints().isKnownPeer(0, org.btblocker.api.packet.Addresses.ipv4Lo(0x0a000002L), 51413))
+                .isTrue();
+
+        PacketView syn = Packets.tcp("10.0.0.7", 40000, "10.0.0.2", 51413, PacketView.SYN, 1, 0, new byte[0]).view();
+        assertThat(engine.inspect(syn, 2)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(decisions.get(1).detector()).isEqualTo("endpoint");
+        assertThat(decisions.get(1).provesEndpoints()).isFalse();
+
+        // A one-way (possibly spoofed) match teaches nothing.
+        engine.inspect(udp("10.0.0.50", 7000, "10.0.0.60", 8000, "BT"), 3);
+        assertThat(engine.endpoints().isKnownPeer(0, org.btblocker.api.packet.Addresses.ipv4Lo(0x0a00003cL), 8000))
+                .isFalse();
+    }
+
+    @Test
+    void idleFlowsExpireAndAFullTableEvictsInsteadOfGrowing() {
+        Engine engine = engine("btblocker { whitelistPorts = [], flowTable { maxFlows = 64, udpIdleTimeout = 10s } }",
+                new MarkerProvider(Interest.UDP_PAYLOAD));
+        engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 0);
+        engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 11 * SECOND);
+        assertThat(engine.flowsCreated()).isEqualTo(2);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("idle undecided");
+
+        for (int n = 0; n < 10_000; n++) {
+            engine.inspect(udp("10.1.0.1", 1 + n, "10.0.0.2", 2, "x"), 12 * SECOND);
+        }
+        assertThat(engine.activeFlows()).isLessThanOrEqualTo(96);
+        assertThat(engine.flowsEvicted()).isGreaterThan(9_000);
+    }
+
+    @Test
+    void flushReportsUndecidedFlows() {
+        Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.UDP_PAYLOAD));
+        engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 0);
+        engine.flush(1);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("undecided at end of input");
+        assertThat(engine.activeFlows()).isZero();
+    }
+
+    @Test
+    void badSettingsNameTheKeyPath() {
+        MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
+        assertThatThrownBy(() -> engine("btblocker.maxPacketsPerFlow = 0", marker))
+                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("btblocker.maxPacketsPerFlow")
+                .hasMessageContaining("from 1 to 1024");
+        assertThatThrownBy(() -> engine("btblocker.whitelistPorts = [70000]", marker))
+                .hasMessageContaining("btblocker.whitelistPorts");
+        assertThatThrownBy(() -> engine("btblocker.allowlist = [\"10.0.0.0/33\"]", marker))
+                .hasMessageContaining("btblocker.allowlist");
+        assertThatThrownBy(() -> engine("btblocker.maxPacketsPerFlow = lots", marker))
+                .isInstanceOf(ConfigException.WrongType.class).hasMessageContaining("maxPacketsPerFlow");
+    }
+
+    @Test
+    void unknownDetectorNamesListTheAvailableOnes() {
+        Config root = ConfigFactory.parseString("btblocker.detectors = [endpoint, nosuch]")
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        assertThatThrownBy(() -> Engine.builder(root).build())
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("btblocker.detectors").hasMessageContaining("unknown detector \"nosuch\"")
+                .hasMessageContaining("endpoint");
+    }
+}
