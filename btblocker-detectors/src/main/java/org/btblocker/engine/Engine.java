@@ -10,6 +10,7 @@ import org.btblocker.api.EndpointKnowledge;
 import org.btblocker.api.FlowContext;
 import org.btblocker.api.Interest;
 import org.btblocker.api.Verdict;
+import org.btblocker.api.packet.CidrSet;
 import org.btblocker.api.packet.PacketView;
 
 import com.typesafe.config.Config;

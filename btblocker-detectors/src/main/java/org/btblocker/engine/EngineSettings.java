@@ -3,6 +3,8 @@ package org.btblocker.engine;
 import java.time.Duration;
 import java.util.List;
 
+import org.btblocker.api.packet.CidrSet;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 

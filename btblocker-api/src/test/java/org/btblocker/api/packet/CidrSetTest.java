@@ -1,4 +1,4 @@
-package org.btblocker.engine;
+package org.btblocker.api.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.util.List;
 
-import org.btblocker.api.packet.Addresses;
 import org.junit.jupiter.api.Test;
 
 class CidrSetTest {

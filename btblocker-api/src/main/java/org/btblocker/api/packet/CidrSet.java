@@ -1,16 +1,15 @@
-package org.btblocker.engine;
+package org.btblocker.api.packet;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
-import org.btblocker.api.packet.Addresses;
 
 /**
- * A list of CIDR blocks over the two-long address form (IPv4 blocks are stored as mapped IPv6, prefix + 96).
- * Checked once per new flow, so a linear scan is enough.
+ * An immutable list of CIDR blocks over the two-long address form of {@link Addresses} (IPv4 blocks are held as
+ * mapped IPv6, prefix + 96). Meant for checks once per flow or per ban, so a linear scan is enough.
  */
-final class CidrSet {
+public final class CidrSet {
 
     private final long[] hi;
     private final long[] lo;
@@ -29,7 +28,7 @@ final class CidrSet {
      *
      * @throws IllegalArgumentException naming the bad entry
      */
-    static CidrSet parse(List<String> cidrs) {
+    public static CidrSet parse(List<String> cidrs) {
         CidrSet set = new CidrSet(cidrs.size());
         for (int i = 0; i < cidrs.size(); i++) {
             String text = cidrs.get(i).trim();
@@ -64,7 +63,8 @@ final class CidrSet {
         return set;
     }
 
-    boolean contains(long h, long l) {
+    /** True when the address (two-long form) lies in one of the blocks. */
+    public boolean contains(long h, long l) {
         for (int i = 0; i < hi.length; i++) {
             if ((h & maskHi[i]) == hi[i] && (l & maskLo[i]) == lo[i]) {
                 return true;
@@ -73,7 +73,13 @@ final class CidrSet {
         return false;
     }
 
-    boolean isEmpty() {
+    /** True when the address lies in one of the blocks. */
+    public boolean contains(InetAddress address) {
+        return contains(Addresses.hi(address), Addresses.lo(address));
+    }
+
+    /** True when there are no blocks. */
+    public boolean isEmpty() {
         return hi.length == 0;
     }
 }
