@@ -14,6 +14,10 @@ import org.btblocker.api.packet.PacketView;
  * <p>The engine calls a detector only for packets its {@link DetectorProvider#interest()} selects, and stops
  * calling it for a flow once it answered {@link Verdict#NOT_MINE}, once any detector matched, or once the flow
  * reached {@code btblocker.maxPacketsPerFlow}.
+ *
+ * <p>After a detector's MATCH, that detector (only) keeps seeing the flow's packets with payload, up to
+ * {@code maxPacketsPerFlow}, and its verdicts are ignored: this is its chance to learn endpoints from the replies
+ * (peers in a DHT response or a tracker reply, see {@link FlowContext#endpoints()}).
  */
 @FunctionalInterface
 public interface Detector {

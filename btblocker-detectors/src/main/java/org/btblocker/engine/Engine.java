@@ -186,6 +186,7 @@ public final class Engine {
         trackDirections(i, packet, fromInitiator);
         byte state = table.state[i];
         if (state == FlowTable.BLOCKED) {
+            letMatcherLearn(i, packet, fromInitiator, nowNanos);
             count(i, fromInitiator, packet.payloadLength());
             return Action.BLOCK;
         }
@@ -232,6 +233,30 @@ public final class Engine {
             return Action.ALLOW;
         }
         return Action.ACCEPT;
+    }
+
+    /**
+     * The detector that matched keeps seeing the flow's packets (up to {@code maxPacketsPerFlow}), its verdicts
+     * ignored, so that it can learn endpoints from the replies: a DHT query matches at once, but the peers are in
+     * the response that follows.
+     */
+    private void letMatcherLearn(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
+        int k = table.decidedBy[i] - 1;
+        if (k < 0 || packet.payloadLength() == 0
+                || table.packets[2 * i] + table.packets[2 * i + 1] >= maxPacketsPerFlow) {
+            return;
+        }
+        Cursor flow = cursor;
+        flow.entry = i;
+        flow.direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
+        flow.now = nowNanos;
+        flow.detector = k;
+        try {
+            detectors[k].inspect(packet, flow);
+        } catch (RuntimeException e) {
+            detectorErrors++;
+            table.decidedBy[i] = 0;
+        }
     }
 
     private int newFlow(PacketView packet, int proto, long aH, long aL, long bH, long bL, int portPair, int hash,
