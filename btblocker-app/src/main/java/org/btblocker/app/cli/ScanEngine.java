@@ -5,19 +5,8 @@ import java.util.function.Consumer;
 import org.btblocker.api.packet.PacketView;
 
 /**
- * What {@code scan} needs from the detection engine: feed every packet of one capture, then flush. A temporary seam
- * until {@code org.btblocker.engine.Engine} is on this branch; the adapter will then be, in {@link ScanEngines}:
- * <pre>{@code
- * static final ScanEngine.Factory ENGINE = (root, out) -> {
- *     Engine engine = Engine.builder(root).listener(d -> out.accept(new FlowVerdict(
- *         d.protocol() == PacketView.TCP ? "tcp" : "udp", d.initiator(), d.responder(), d.blocked(),
- *         d.detector()))).build();
- *     return new ScanEngine() {
- *         public void inspect(PacketView p, long now) { engine.inspect(p, now); }
- *         public void flush(long now) { engine.flush(now); }
- *     };
- * };
- * }</pre>
+ * What {@code scan} needs from the detection engine: feed every packet of one capture, then flush. A seam so that
+ * the command's tests can run on a scripted engine; {@link ScanEngines#DEFAULT} adapts the real one.
  */
 interface ScanEngine {
 
