@@ -36,6 +36,12 @@ final class KrpcMessage {
     /** One more than the largest code. */
     static final int CODES = 11;
 
+    /**
+     * Longest datagram examined. KRPC messages fit one unfragmented datagram (BEP 44 caps a stored value at 1000
+     * bytes); the bound also caps the cost of the repeated dictionary walks below for hostile input.
+     */
+    static final int MAX_DATAGRAM = 8192;
+
     /** Longest transaction id accepted; clients use 1 to 8 bytes. */
     static final int MAX_TRANSACTION_ID = 64;
 
@@ -103,7 +109,7 @@ final class KrpcMessage {
      *         {@link #BENCODE_ONLY} when it is bencode but not a valid KRPC message
      */
     static int classify(ByteBuffer b, int off, int len) {
-        if (b == null || off < 0 || len <= 0 || off > b.limit() - len) {
+        if (b == null || off < 0 || len <= 0 || len > MAX_DATAGRAM || off > b.limit() - len) {
             return NOT_KRPC;
         }
         int end = off + len;

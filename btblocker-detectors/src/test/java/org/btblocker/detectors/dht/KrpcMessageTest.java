@@ -194,6 +194,12 @@ class KrpcMessageTest {
         assertThat(classify("")).isEqualTo(KrpcMessage.NOT_KRPC);
         assertThat(KrpcMessage.classify(ByteBuffer.allocate(4), 2, 4)).isEqualTo(KrpcMessage.NOT_KRPC);
         assertThat(KrpcMessage.classify(null, 0, 1)).isEqualTo(KrpcMessage.NOT_KRPC);
+        String pad = "x".repeat(KrpcMessage.MAX_DATAGRAM);
+        assertThat(classify("d1:rd2:id20:mnopqrstuvwxyz123456e1:t2:aa1:y1:r1:z" + pad.length() + ":" + pad + "e"))
+            .isEqualTo(KrpcMessage.NOT_KRPC);
+        String fits = "x".repeat(KrpcMessage.MAX_DATAGRAM - 100);
+        assertThat(classify("d1:rd2:id20:mnopqrstuvwxyz123456e1:t2:aa1:y1:r1:z" + fits.length() + ":" + fits + "e"))
+            .isEqualTo(KrpcMessage.RESPONSE);
     }
 
     @Test
