@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
  *   <li>nesting is capped by {@link Limits#maxDepth()} (never more than {@link Limits#HARD_MAX_DEPTH}, so the
  *       recursion cannot overflow the stack), items per container by {@link Limits#maxElements()}.</li>
  * </ul>
+ * Every loop advances by at least one byte, so the work is linear in {@code end - off}.
  *
  * <p>Typical use: validate the whole datagram, then look up keys in place.
  * <pre>{@code
@@ -27,6 +28,8 @@ import java.nio.ByteBuffer;
  * int y = Bencode.findKey(b, off, end, Y, Limits.KRPC);                     // offset of the value of "y"
  * if (Bencode.stringLength(b, y, end) == 1 && b.get(Bencode.stringOffset(b, y, end)) == 'q') ...
  * }</pre>
+ * Over a stream (a TCP segment holding the start of a message) use {@link #scanValue}, which tells "not bencode"
+ * ({@code -1}) from "valid so far, but cut short" ({@link #TRUNCATED}).
  */
 public final class Bencode {
 
@@ -39,8 +42,13 @@ public final class Bencode {
     /** {@link #typeAt} answer: a dictionary {@code d...e}. */
     public static final int DICTIONARY = 4;
 
+    /** {@link #scanValue} answer: every byte so far is valid, but the value does not end before {@code end}. */
+    public static final int TRUNCATED = -2;
+
     /** What {@link #integerValue} returns for anything that is not a valid bencoded integer. */
     public static final long INVALID_INTEGER = Long.MIN_VALUE;
+
+    private static final int INVALID = -1;
 
     /** Decimal digits of the longest string length we ever parse (2^31-1 has 10). */
     private static final int MAX_LENGTH_DIGITS = 10;
@@ -55,8 +63,21 @@ public final class Bencode {
      *         within {@code [off, end)} under {@code limits}
      */
     public static int skipValue(ByteBuffer b, int off, int end, Limits limits) {
-        if (!inRange(b, off, end)) {
-            return -1;
+        int r = scanValue(b, off, end, limits);
+        return r < 0 ? INVALID : r;
+    }
+
+    /**
+     * Like {@link #skipValue}, but tells a value cut short from an invalid one: for data that may continue in a
+     * later packet.
+     *
+     * @return the end offset of the complete value; {@link #TRUNCATED} when {@code [off, end)} is a valid beginning
+     *         of a value (an empty range included) that needs more bytes; -1 when the bytes cannot start a valid
+     *         value under {@code limits}
+     */
+    public static int scanValue(ByteBuffer b, int off, int end, Limits limits) {
+        if (!inRange(b, off, end) || limits == null) {
+            return INVALID;
         }
         return value(b, off, end, limits, 0);
     }
@@ -68,7 +89,7 @@ public final class Bencode {
      */
     public static int typeAt(ByteBuffer b, int off, int end) {
         if (!inRange(b, off, end) || off >= end) {
-            return -1;
+            return INVALID;
         }
         int c = b.get(off);
         if (c == 'i') {
@@ -80,7 +101,7 @@ public final class Bencode {
         if (c == 'l') {
             return LIST;
         }
-        return c == 'd' ? DICTIONARY : -1;
+        return c == 'd' ? DICTIONARY : INVALID;
     }
 
     /**
@@ -92,59 +113,54 @@ public final class Bencode {
      *         the key is absent
      */
     public static int findKey(ByteBuffer b, int dictOff, int end, byte[] key, Limits limits) {
-        if (!inRange(b, dictOff, end) || dictOff >= end || b.get(dictOff) != 'd') {
-            return -1;
+        if (!inRange(b, dictOff, end) || dictOff >= end || b.get(dictOff) != 'd' || key == null || limits == null) {
+            return INVALID;
         }
         int p = dictOff + 1;
         for (int n = 0; n <= limits.maxElements(); n++) {       // bounded: each pair consumes at least 3 bytes
-            if (p >= end) {
-                return -1;
+            if (p >= end || b.get(p) == 'e') {
+                return INVALID;
             }
-            if (b.get(p) == 'e') {
-                return -1;
-            }
-            int keyEnd = string(b, p, end, limits);
+            int keyEnd = string(b, p, end, limits.maxStringLength());
             if (keyEnd < 0) {
-                return -1;
+                return INVALID;
             }
             if (stringEquals(b, p, end, key)) {
-                return keyEnd < end ? keyEnd : -1;
+                return keyEnd < end ? keyEnd : INVALID;
             }
             p = value(b, keyEnd, end, limits, 1);
             if (p < 0) {
-                return -1;
+                return INVALID;
             }
         }
-        return -1;
+        return INVALID;
     }
 
     /** Length of the byte string at {@code off}, or -1 when no complete byte string starts there. */
     public static int stringLength(ByteBuffer b, int off, int end) {
-        int contentOff = stringOffset(b, off, end);
-        if (contentOff < 0) {
-            return -1;
+        if (stringOffset(b, off, end) < 0) {
+            return INVALID;
         }
-        return (int) lengthPrefix(b, off, end);
+        return (int) lengthPrefix(b, off, end, Integer.MAX_VALUE);
     }
 
     /** Offset of the first content byte of the byte string at {@code off}, or -1 when none is complete there. */
     public static int stringOffset(ByteBuffer b, int off, int end) {
         if (!inRange(b, off, end)) {
-            return -1;
+            return INVALID;
         }
-        long len = lengthPrefix(b, off, end);
+        long len = lengthPrefix(b, off, end, Integer.MAX_VALUE);
         if (len < 0) {
-            return -1;
+            return INVALID;
         }
-        int colon = off + digits(len);
-        int content = colon + 1;
-        return content + len <= end ? content : -1;
+        long content = (long) off + digits(len) + 1;
+        return content + len <= end ? (int) content : INVALID;
     }
 
     /** True when the byte string at {@code off} is complete and equals {@code expected}. */
     public static boolean stringEquals(ByteBuffer b, int off, int end, byte[] expected) {
         int content = stringOffset(b, off, end);
-        if (content < 0 || lengthPrefix(b, off, end) != expected.length) {
+        if (content < 0 || expected == null || lengthPrefix(b, off, end, Integer.MAX_VALUE) != expected.length) {
             return false;
         }
         for (int i = 0; i < expected.length; i++) {
@@ -160,38 +176,17 @@ public final class Bencode {
      * there (valid integers never have that value).
      */
     public static long integerValue(ByteBuffer b, int off, int end) {
-        if (!inRange(b, off, end) || off >= end || b.get(off) != 'i') {
+        if (!inRange(b, off, end) || integer(b, off, end) < 0) {
             return INVALID_INTEGER;
         }
         int p = off + 1;
-        boolean negative = false;
-        if (p < end && b.get(p) == '-') {
-            negative = true;
+        boolean negative = b.get(p) == '-';
+        if (negative) {
             p++;
         }
-        int first = p;
         long v = 0;
-        while (p < end) {
-            int c = b.get(p);
-            if (c == 'e') {
-                break;
-            }
-            if (c < '0' || c > '9') {
-                return INVALID_INTEGER;
-            }
-            int d = c - '0';
-            if (v > (Long.MAX_VALUE - d) / 10) {
-                return INVALID_INTEGER;            // does not fit in 63 bits: refused, never wrapped
-            }
-            v = v * 10 + d;
-            p++;
-        }
-        int count = p - first;
-        if (p >= end || count == 0) {
-            return INVALID_INTEGER;                // unterminated or "ie" / "i-e"
-        }
-        if (b.get(first) == '0' && (count > 1 || negative)) {
-            return INVALID_INTEGER;                // leading zero or "-0"
+        for (int c = b.get(p); c != 'e'; c = b.get(++p)) {   // integer() proved digits then an 'e', and no overflow
+            v = v * 10 + (c - '0');
         }
         return negative ? -v : v;
     }
@@ -206,6 +201,8 @@ public final class Bencode {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Internals return an end offset, INVALID, or TRUNCATED; TRUNCATED only when the input ran out with every byte
+    // so far acceptable, so that a caller with more bytes to come can wait.
 
     private static boolean inRange(ByteBuffer b, int off, int end) {
         return b != null && off >= 0 && off <= end && end <= b.limit();
@@ -214,39 +211,39 @@ public final class Bencode {
     /** One value at {@code depth} (0 = top level); the caller checked the range. */
     static int value(ByteBuffer b, int off, int end, Limits limits, int depth) {
         if (off >= end) {
-            return -1;
+            return TRUNCATED;
         }
         int c = b.get(off);
         if (c == 'i') {
-            return integerEnd(b, off, end);
+            return integer(b, off, end);
         }
         if (c >= '0' && c <= '9') {
-            return string(b, off, end, limits);
+            return string(b, off, end, limits.maxStringLength());
         }
         if (c == 'l') {
-            return depth < limits.maxDepth() ? list(b, off, end, limits, depth) : -1;
+            return depth < limits.maxDepth() ? list(b, off, end, limits, depth) : INVALID;
         }
         if (c == 'd') {
-            return depth < limits.maxDepth() ? dictionary(b, off, end, limits, depth) : -1;
+            return depth < limits.maxDepth() ? dictionary(b, off, end, limits, depth) : INVALID;
         }
-        return -1;
+        return INVALID;
     }
 
     private static int list(ByteBuffer b, int off, int end, Limits limits, int depth) {
         int p = off + 1;
         for (int n = 0; ; n++) {                        // bounded: each item consumes at least 2 bytes
             if (p >= end) {
-                return -1;
+                return TRUNCATED;
             }
             if (b.get(p) == 'e') {
                 return p + 1;
             }
             if (n >= limits.maxElements()) {
-                return -1;
+                return INVALID;
             }
             p = value(b, p, end, limits, depth + 1);
             if (p < 0) {
-                return -1;
+                return p;
             }
         }
     }
@@ -256,69 +253,94 @@ public final class Bencode {
         int previousKey = -1;
         for (int n = 0; ; n++) {                        // bounded: each pair consumes at least 3 bytes
             if (p >= end) {
-                return -1;
+                return TRUNCATED;
             }
-            if (b.get(p) == 'e') {
+            int c = b.get(p);
+            if (c == 'e') {
                 return p + 1;
             }
-            if (n >= limits.maxElements()) {
-                return -1;
+            if (n >= limits.maxElements() || c < '0' || c > '9') {
+                return INVALID;                          // too many pairs, or a key that is not a byte string
             }
-            int keyEnd = string(b, p, end, limits);
+            int keyEnd = string(b, p, end, limits.maxStringLength());
             if (keyEnd < 0) {
-                return -1;
+                return keyEnd;
             }
             if (limits.requireSortedKeys() && previousKey >= 0 && compareStrings(b, previousKey, p, end) >= 0) {
-                return -1;
+                return INVALID;
             }
             previousKey = p;
             p = value(b, keyEnd, end, limits, depth + 1);
             if (p < 0) {
-                return -1;
+                return p;
             }
         }
     }
 
-    private static int integerEnd(ByteBuffer b, int off, int end) {
-        if (integerValue(b, off, end) == INVALID_INTEGER) {
-            return -1;
+    /** {@code i-?(0|[1-9][0-9]*)e} within a signed 64-bit range, without {@code -0}. */
+    private static int integer(ByteBuffer b, int off, int end) {
+        if (off >= end || b.get(off) != 'i') {
+            return off >= end ? TRUNCATED : INVALID;
         }
         int p = off + 1;
-        while (b.get(p) != 'e') {                        // integerValue proved an 'e' before end
+        if (p < end && b.get(p) == '-') {
             p++;
         }
-        return p + 1;
-    }
-
-    private static int string(ByteBuffer b, int off, int end, Limits limits) {
-        long len = lengthPrefix(b, off, end);
-        if (len < 0 || len > limits.maxStringLength()) {
-            return -1;
-        }
-        long stop = off + digits(len) + 1 + len;
-        return stop <= end ? (int) stop : -1;
-    }
-
-    /** The decimal length before the colon at {@code off}, or -1 (no digits, leading zero, no colon, too long). */
-    private static long lengthPrefix(ByteBuffer b, int off, int end) {
-        long len = 0;
-        int p = off;
-        while (p < end && p - off <= MAX_LENGTH_DIGITS) {
+        boolean negative = p > off + 1;
+        int first = p;
+        long v = 0;
+        for (; p < end; p++) {                          // bounded: at most 19 digits pass the overflow check
             int c = b.get(p);
-            if (c == ':') {
-                int count = p - off;
-                if (count == 0 || (count > 1 && b.get(off) == '0')) {
-                    return -1;
-                }
-                return len <= Integer.MAX_VALUE ? len : -1;
+            if (c == 'e') {
+                return p > first ? p + 1 : INVALID;     // "ie" and "i-e" are not integers
             }
             if (c < '0' || c > '9') {
-                return -1;
+                return INVALID;
+            }
+            if (p > first && b.get(first) == '0') {
+                return INVALID;                          // leading zero
+            }
+            if (c == '0' && p == first && negative) {
+                return INVALID;                          // "-0"
+            }
+            int d = c - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) {
+                return INVALID;                          // does not fit in 63 bits: refused, never wrapped
+            }
+            v = v * 10 + d;
+        }
+        return TRUNCATED;
+    }
+
+    private static int string(ByteBuffer b, int off, int end, int maxLength) {
+        long len = lengthPrefix(b, off, end, maxLength);
+        if (len < 0) {
+            return (int) len;
+        }
+        long stop = (long) off + digits(len) + 1 + len;
+        return stop <= end ? (int) stop : TRUNCATED;
+    }
+
+    /**
+     * The decimal length before the colon at {@code off}; INVALID (no digits, leading zero, more than
+     * {@code maxLength}) or TRUNCATED (the digits run to {@code end}).
+     */
+    private static long lengthPrefix(ByteBuffer b, int off, int end, int maxLength) {
+        long len = 0;
+        for (int p = off; p < end; p++) {               // bounded: at most MAX_LENGTH_DIGITS + 1 bytes
+            int c = b.get(p);
+            if (c == ':') {
+                return p > off ? len : INVALID;
+            }
+            if (c < '0' || c > '9' || p - off >= MAX_LENGTH_DIGITS || (p > off && b.get(off) == '0')) {
+                return INVALID;
             }
             len = len * 10 + (c - '0');
-            p++;
+            if (len > maxLength) {
+                return INVALID;
+            }
         }
-        return -1;
+        return TRUNCATED;
     }
 
     private static int digits(long v) {
@@ -330,10 +352,10 @@ public final class Bencode {
         return n;
     }
 
-    /** Unsigned lexicographic comparison of two valid byte strings (offsets of their length prefixes). */
+    /** Unsigned lexicographic comparison of two complete byte strings (offsets of their length prefixes). */
     private static int compareStrings(ByteBuffer b, int a, int c, int end) {
-        int aLen = (int) lengthPrefix(b, a, end);
-        int cLen = (int) lengthPrefix(b, c, end);
+        int aLen = (int) lengthPrefix(b, a, end, Integer.MAX_VALUE);
+        int cLen = (int) lengthPrefix(b, c, end, Integer.MAX_VALUE);
         int aOff = a + digits(aLen) + 1;
         int cOff = c + digits(cLen) + 1;
         int n = Math.min(aLen, cLen);

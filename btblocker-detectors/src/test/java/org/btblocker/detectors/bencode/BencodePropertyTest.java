@@ -60,8 +60,10 @@ class BencodePropertyTest implements WithQuickTheories {
     @Test
     void everyProperPrefixIsRefused() {
         // the parser reads a prefix exactly as it reads the whole value, so it runs out of bytes before the end
-        qt().forAll(BencodeGen.truncated(BencodeGen.encoded(5)))
-            .checkAssert(b -> assertThat(Bencode.skipValue(ByteBuffer.wrap(b), 0, b.length, ROOMY)).isEqualTo(-1));
+        qt().forAll(BencodeGen.truncated(BencodeGen.encoded(5))).checkAssert(b -> {
+            assertThat(Bencode.skipValue(ByteBuffer.wrap(b), 0, b.length, ROOMY)).isEqualTo(-1);
+            assertThat(Bencode.scanValue(ByteBuffer.wrap(b), 0, b.length, ROOMY)).isEqualTo(Bencode.TRUNCATED);
+        });
     }
 
     @Test
@@ -86,6 +88,12 @@ class BencodePropertyTest implements WithQuickTheories {
         int end = 3 + b.length;
         int r = Bencode.skipValue(buf, 3, end, limits);
         assertThat(r).satisfiesAnyOf(x -> assertThat(x).isEqualTo(-1), x -> assertThat(x).isBetween(4, end));
+        int s = Bencode.scanValue(buf, 3, end, limits);
+        assertThat(s).isEqualTo(r >= 0 ? r : s).isBetween(Bencode.TRUNCATED, end).isNotEqualTo(0);
+        if (s == Bencode.TRUNCATED) {
+            // cut short means every byte so far was fine: the same bytes with any suffix are never "invalid" earlier
+            assertThat(Bencode.scanValue(buf, 3, end - Math.min(1, b.length), limits)).isEqualTo(Bencode.TRUNCATED);
+        }
         for (int off = 3; off <= end; off++) {
             assertThat(Bencode.findKey(buf, off, end, new byte[] {'a'}, limits)).isBetween(-1, end - 1);
             assertThat(Bencode.stringOffset(buf, off, end)).isBetween(-1, end);

@@ -42,6 +42,31 @@ class BencodeTest {
         assertThat(skip(s, L)).isEqualTo(-1);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "i", "i-", "i12", "i0", "1", "12", "0", "4:spa", "l", "l4:spam", "li1e", "d",
+        "d3:cow", "d3:cow3:mo", "d4:spaml1:a1:b", "ll", "d1:ad1:b"})
+    void prefixesOfValidValuesAreTruncatedNotInvalid(String s) {
+        assertThat(Bencode.scanValue(buf(s), 0, s.length(), SORTED)).isEqualTo(Bencode.TRUNCATED);
+        assertThat(skip(s, SORTED)).isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"i-0", "i01", "i-01", "01", "00:", "x", "di1e", "d3:cowx", "l4:spamx", "1x", "i1x",
+        "12345678901", "d3:zzz0:3:aaa"})
+    void invalidPrefixesAreInvalidAtOnce(String s) {
+        assertThat(Bencode.scanValue(buf(s), 0, s.length(), SORTED)).isEqualTo(-1);
+    }
+
+    @Test
+    void scanValueAgreesWithSkipValueOnCompleteValues() {
+        assertThat(Bencode.scanValue(buf("d3:cow3:mooe"), 0, 12, SORTED)).isEqualTo(12);
+        assertThat(Bencode.scanValue(buf("5:spams"), 0, 7, new Limits(1, 4, 1, false))).isEqualTo(-1);
+        assertThat(Bencode.scanValue(buf("5:spa"), 0, 5, new Limits(1, 4, 1, false))).isEqualTo(-1);
+        assertThat(Bencode.scanValue(buf("li1ei2ei3"), 0, 9, new Limits(1, 4, 2, false))).isEqualTo(-1);
+        assertThat(Bencode.scanValue(buf("lll"), 0, 3, new Limits(2, 4, 2, false))).isEqualTo(-1);
+        assertThat(Bencode.scanValue(null, 0, 0, SORTED)).isEqualTo(-1);
+    }
+
     @Test
     void trailingBytesAreNotConsumed() {
         assertThat(skip("i3eXYZ", L)).isEqualTo(3);
