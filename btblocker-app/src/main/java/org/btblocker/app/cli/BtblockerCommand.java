@@ -25,6 +25,8 @@ public final class BtblockerCommand implements Callable<Integer> {
     static CommandLine commandLine(ScanEngine.Factory engines) {
         CommandLine cl = new CommandLine(new BtblockerCommand());
         cl.addSubcommand(new ScanCommand(engines));
+        cl.addSubcommand(new DetectorsCommand());
+        cl.addSubcommand(new CheckConfigCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;

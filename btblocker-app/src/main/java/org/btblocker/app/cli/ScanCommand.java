@@ -13,6 +13,7 @@ import org.btblocker.app.errors.ErrorHandler;
 import org.btblocker.app.errors.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -29,12 +30,8 @@ final class ScanCommand implements Callable<Integer> {
 
     enum Format { TABLE, JSONL }
 
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file over the built-in defaults.")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Override one setting; VALUE is HOCON, e.g. --set btblocker.whitelistPorts=[]")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    ConfigOptions configOptions;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
         description = "table (summary) or jsonl (one JSON object per flow). Default: ${DEFAULT-VALUE}.")
@@ -55,7 +52,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Config root = ConfigLoader.load(config, sets);
+        Config root = configOptions.load();
         List<Path> files = CaptureFiles.expand(paths);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -52,6 +52,11 @@ public final class BanWorker implements DecisionListener, AutoCloseable {
         return new BanWorker(BanSettings.from(btblocker), sink, 4096);
     }
 
+    /** Reads the ban settings of the {@code btblocker} block, throwing a ConfigException naming a bad key. */
+    public static void checkSettings(com.typesafe.config.Config btblocker) {
+        BanSettings.from(btblocker);
+    }
+
     /** Starts the worker thread. */
     public BanWorker start() {
         thread.start();
