@@ -1,7 +1,6 @@
 package org.btblocker.netlink;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Request/acknowledge exchanges over a {@link NetlinkTransport}: sends the messages of a {@link MessageWriter} and
@@ -37,6 +36,7 @@ public final class NetlinkChannel implements AutoCloseable {
     private final int[] pendingSeq = new int[MAX_PENDING];
     private final boolean[] pendingDump = new boolean[MAX_PENDING];
     private int seq;
+    private ReplyHandler unsolicited;
 
     /** A channel with the default buffer sizes and timeout; closing it closes the transport. */
     public NetlinkChannel(NetlinkTransport transport) {
@@ -52,11 +52,20 @@ public final class NetlinkChannel implements AutoCloseable {
             throw new IllegalArgumentException("receiveBytes " + receiveBytes + ", timeoutMillis " + timeoutMillis);
         }
         this.transport = transport;
-        this.rx = ByteBuffer.allocateDirect(receiveBytes).order(ByteOrder.nativeOrder());
+        // big-endian like every ByteBuffer by default: unsolicited packets may be handed to packet parsers
+        this.rx = ByteBuffer.allocateDirect(receiveBytes);
         this.timeoutMillis = timeoutMillis;
         this.writer = new MessageWriter(receiveBytes);
         // distinct start values make answers from a previous process's socket easy to tell apart in traces
         this.seq = (int) (System.nanoTime() >>> 10) & 0x3fffffff;
+    }
+
+    /**
+     * Receives messages that arrive while a request waits but answer none of its messages (sequence numbers not
+     * pending), e.g. queued packets arriving during an NFQUEUE bind. Without one they are skipped.
+     */
+    public void setUnsolicitedHandler(ReplyHandler handler) {
+        this.unsolicited = handler;
     }
 
     /** The transport underneath. */
@@ -85,7 +94,8 @@ public final class NetlinkChannel implements AutoCloseable {
 
     /**
      * Sends the writer's messages and waits until each one flagged NLM_F_ACK is acknowledged and each dump
-     * (NLM_F_DUMP) is done, passing every other reply with a matching sequence number to {@code replies}.
+     * (NLM_F_DUMP) is done, passing every other reply with a matching sequence number to {@code replies} (and
+     * messages with other sequence numbers to the {@linkplain #setUnsolicitedHandler unsolicited handler}).
      *
      * @param op names the operation in the exception, e.g. {@code "bind nfqueue 3"}
      * @param replies receives GET/dump answers; may be null
@@ -123,6 +133,9 @@ public final class NetlinkChannel implements AutoCloseable {
             while (msg.next()) {
                 int i = indexOf(pendingSeq, pending, msg.seq());
                 if (i < 0) {
+                    if (unsolicited != null) {
+                        unsolicited.onReply(msg);
+                    }
                     continue;
                 }
                 int t = msg.type();
