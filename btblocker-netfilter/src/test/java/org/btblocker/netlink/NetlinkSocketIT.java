@@ -49,6 +49,25 @@ class NetlinkSocketIT {
     }
 
     @Test
+    void receivingAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ByteBuffer rx = ByteBuffer.allocateDirect(8192);
+        try (NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_NETFILTER)) {
+            for (int i = 0; i < 50_000; i++) { // let the JIT settle
+                s.receive(rx, 0);
+            }
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10_000; i++) {
+                s.receive(rx, 0);
+            }
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            assertThat(allocated).as("bytes allocated by 10k receive calls").isLessThan(10_000);
+        }
+    }
+
+    @Test
     void unknownProtocolIsReportedWithErrno() {
         assertThatThrownBy(() -> NetlinkSocket.open(31)).isInstanceOfSatisfying(NetlinkException.class,
                 e -> assertThat(e.errnoName()).isEqualTo("EPROTONOSUPPORT"));
