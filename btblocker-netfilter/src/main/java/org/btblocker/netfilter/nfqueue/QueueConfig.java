@@ -1,8 +1,13 @@
 package org.btblocker.netfilter.nfqueue;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+
 /**
- * How to bind one NFQUEUE queue. Validated on construction; the defaults (see {@link #of(int)}) match
- * {@code btblocker.queue.*} in reference.conf.
+ * How to bind one NFQUEUE queue, from {@code btblocker.queueNum} and {@code btblocker.queue.*} (defaults in this
+ * module's reference.conf). Validated on construction.
  *
  * @param queueNum the queue number of the {@code -j NFQUEUE --queue-num N} rule, 0..65535
  * @param copyRange bytes of each packet copied to user space, 1..65535 (the kernel caps it at 65535 minus the
@@ -16,27 +21,52 @@ package org.btblocker.netfilter.nfqueue;
 public record QueueConfig(int queueNum, int copyRange, int maxLength, boolean failOpen, boolean gso,
         int receiveBufferBytes) {
 
-    /** Default copy range: whole packets up to 64 KiB. */
-    public static final int DEFAULT_COPY_RANGE = 0xffff;
-    /** Default queue length. */
-    public static final int DEFAULT_MAX_LENGTH = 4096;
     /** Upper bound accepted for {@link #maxLength}. */
     public static final int MAX_MAX_LENGTH = 65536;
-    /** Default receive buffer: 8 MiB. */
-    public static final int DEFAULT_RECEIVE_BUFFER_BYTES = 8 << 20;
+    private static final int MIN_RECEIVE_BUFFER = 64 * 1024;
+    private static final int MAX_RECEIVE_BUFFER = 1 << 30;
 
     /** Checks every field; the message names the field, the value and the range. */
     public QueueConfig {
         check("queueNum", queueNum, 0, 0xffff);
         check("copyRange", copyRange, 1, 0xffff);
         check("maxLength", maxLength, 1, MAX_MAX_LENGTH);
-        check("receiveBufferBytes", receiveBufferBytes, 64 * 1024, 1 << 30);
+        check("receiveBufferBytes", receiveBufferBytes, MIN_RECEIVE_BUFFER, MAX_RECEIVE_BUFFER);
     }
 
-    /** Queue {@code queueNum} with the defaults: copy 0xffff, 4096 packets, fail-open, GSO, 8 MiB buffer. */
+    /**
+     * Reads {@code btblocker.queueNum} and every {@code btblocker.queue.*} key eagerly from the root config.
+     *
+     * @throws ConfigException.BadValue naming the key when a value is out of range
+     */
+    public static QueueConfig from(Config root) {
+        Config b = root.getConfig("btblocker");
+        int queueNum = intIn(b, "queueNum", 0, 0xffff);
+        int copyRange = intIn(b, "queue.copyRange", 1, 0xffff);
+        int maxLength = intIn(b, "queue.maxLength", 1, MAX_MAX_LENGTH);
+        boolean failOpen = b.getBoolean("queue.failOpen");
+        boolean gso = b.getBoolean("queue.gso");
+        long buffer = b.getBytes("queue.receiveBuffer");
+        if (buffer < MIN_RECEIVE_BUFFER || buffer > MAX_RECEIVE_BUFFER) {
+            throw new ConfigException.BadValue(b.origin(), "btblocker.queue.receiveBuffer",
+                    "expected a size from 64 KiB to 1 GiB, got " + buffer + " bytes");
+        }
+        return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, (int) buffer);
+    }
+
+    /** Queue {@code queueNum} with the reference.conf defaults (for embedding and tests). */
     public static QueueConfig of(int queueNum) {
-        return new QueueConfig(queueNum, DEFAULT_COPY_RANGE, DEFAULT_MAX_LENGTH, true, true,
-                DEFAULT_RECEIVE_BUFFER_BYTES);
+        Config reference = ConfigFactory.defaultReference(QueueConfig.class.getClassLoader());
+        return from(reference.withValue("btblocker.queueNum", ConfigValueFactory.fromAnyRef(queueNum)));
+    }
+
+    private static int intIn(Config b, String key, int min, int max) {
+        int v = b.getInt(key);
+        if (v < min || v > max) {
+            throw new ConfigException.BadValue(b.origin(), "btblocker." + key,
+                    "expected an integer from " + min + " to " + max + ", got " + v);
+        }
+        return v;
     }
 
     private static void check(String name, int value, int min, int max) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -120,5 +121,61 @@ class NfqueueIT {
             assertThat(service.isRunning()).isFalse();
             assertThat(service.failure()).isNull();
         }
+    }
+
+    @Test
+    void theQueueThreadAllocatesNothingPerPacket() throws Exception {
+        int warmup = 20_000;
+        int measured = 5_000;
+        CountDownLatch warm = new CountDownLatch(warmup);
+        CountDownLatch done = new CountDownLatch(warmup + measured);
+        PacketHandler handler = (buf, off, len, p) -> {
+            warm.countDown();
+            done.countDown();
+            return PacketHandler.ACCEPT;
+        };
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (TestNetns ns = TestNetns.create("nfqa")) {
+            ns.exec("iptables", "-A", "OUTPUT", "-o", "lo", "-p", "udp", "--dport", "9", "-j", "NFQUEUE",
+                    "--queue-num", String.valueOf(QUEUE));
+            DatagramChannel client;
+            try (NetNs in = NetNs.enter(ns.name())) {
+                client = DatagramChannel.open();
+            }
+            QueueService service = null;
+            try (client) {
+                service = QueueService.start(QueueConfig.of(QUEUE), handler, QueueService.inNamespace(ns.name()));
+                long queueThread = threadId("nfqueue-" + QUEUE);
+                InetSocketAddress target = new InetSocketAddress("127.0.0.1", 9);
+                ByteBuffer payload = ByteBuffer.allocate(32);
+                for (int i = 0; i < warmup; i++) {
+                    client.send(payload.clear(), target);
+                }
+                assertThat(warm.await(PATIENCE_SECONDS * 3, TimeUnit.SECONDS)).isTrue();
+                long before = mx.getThreadAllocatedBytes(queueThread);
+                for (int i = 0; i < measured; i++) {
+                    client.send(payload.clear(), target);
+                }
+                assertThat(done.await(PATIENCE_SECONDS * 3, TimeUnit.SECONDS)).isTrue();
+                long allocated = mx.getThreadAllocatedBytes(queueThread) - before;
+                assertThat(allocated).as("bytes allocated by the queue thread for %d packets", measured)
+                        .isLessThan(measured);
+                assertThat(service.stats().accepted()).isEqualTo(warmup + measured);
+            } finally {
+                if (service != null) {
+                    service.stop();
+                }
+            }
+        }
+    }
+
+    private static long threadId(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return t.getId();
+            }
+        }
+        throw new AssertionError("no thread " + name);
     }
 }
