@@ -8,7 +8,9 @@ package org.btblocker.netfilter.nfqueue;
  * @param dropped packets given DROP
  * @param overruns times the socket's receive buffer overflowed (ENOBUFS): the kernel lost packet messages; with
  *        fail-open those packets were accepted unseen, never fatal
- * @param gaps packet ids skipped in the kernel's sequence: packets that never reached us (lost in overruns)
+ * @param gaps packet ids skipped in the kernel's sequence: packets numbered for us whose message was lost to a full
+ *        socket buffer (accepted unseen with fail-open, dropped without). Packets bypassed because the queue itself
+ *        was full (maxLength) get no id and are invisible to user space
  * @param verdictMessages verdict messages sent (a batch counts once)
  * @param verdictErrors error answers the kernel sent for verdicts (e.g. unknown packet id)
  * @param handlerErrors packets whose handler threw (they were accepted)
