@@ -27,6 +27,8 @@ public final class BtblockerCommand implements Callable<Integer> {
         cl.addSubcommand(new ScanCommand(engines));
         cl.addSubcommand(new DetectorsCommand());
         cl.addSubcommand(new CheckConfigCommand());
+        cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new FirewallCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;
