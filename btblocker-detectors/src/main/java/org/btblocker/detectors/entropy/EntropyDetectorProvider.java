@@ -25,12 +25,12 @@ public final class EntropyDetectorProvider implements DetectorProvider {
 
     @Override
     public Interest interest() {
-        return Interest.TCP_AND_UDP_PAYLOAD;
+        return Interest.ALL_PACKETS; // TCP: the SYN and SYN-ACK prove the payloads are the first ones
     }
 
     @Override
     public int stateSlots() {
-        return 1;
+        return EntropyDetector.SLOTS;
     }
 
     /** A new detector; it owns a scratch histogram, so it must be used by one engine thread. */

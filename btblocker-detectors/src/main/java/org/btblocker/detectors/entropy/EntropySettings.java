@@ -12,8 +12,11 @@ import com.typesafe.config.ConfigException;
  *                        higher is less sensitive
  * @param minPayloadSize  first payloads shorter than this are never counted as random
  * @param maxUtpDatagrams UDP datagrams of a flow inspected, looking for uTP data packets, before giving up
+ * @param minResponderPort flows to a responder port below this are never matched (0 = all ports); services on
+ *                        well-known ports (Telegram's MTProto on 443, Kerberos) also open with random bytes,
+ *                        while BitTorrent clients listen on unprivileged ports
  */
-record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams) {
+record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams, int minResponderPort) {
 
     static final int MAX_DATAGRAMS_LIMIT = 0xffff;
 
@@ -26,6 +29,9 @@ record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams
         }
         if (maxUtpDatagrams < 1 || maxUtpDatagrams > MAX_DATAGRAMS_LIMIT) {
             throw new IllegalArgumentException("maxUtpDatagrams out of range: " + maxUtpDatagrams);
+        }
+        if (minResponderPort < 0 || minResponderPort > 0xffff) {
+            throw new IllegalArgumentException("minResponderPort out of range: " + minResponderPort);
         }
     }
 
@@ -46,6 +52,11 @@ record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams
             throw new ConfigException.BadValue(own.origin(), "maxUtpDatagrams",
                     "expected an integer from 1 to " + MAX_DATAGRAMS_LIMIT + ", got " + maxUtpDatagrams);
         }
-        return new EntropySettings(threshold, minPayloadSize, maxUtpDatagrams);
+        int minResponderPort = own.getInt("minResponderPort");
+        if (minResponderPort < 0 || minResponderPort > 0xffff) {
+            throw new ConfigException.BadValue(own.origin(), "minResponderPort",
+                    "expected a port from 0 to 65535 (0 = all ports), got " + minResponderPort);
+        }
+        return new EntropySettings(threshold, minPayloadSize, maxUtpDatagrams, minResponderPort);
     }
 }

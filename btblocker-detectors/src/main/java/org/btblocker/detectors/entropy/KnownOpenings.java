@@ -22,6 +22,11 @@ final class KnownOpenings {
     static final int DTLS = 8;
     static final int SMB = 9;
     static final int BITTORRENT_PLAINTEXT = 10;
+    static final int STRUCTURED_HEADER = 11; // zero bytes in the first 16: a binary header (Zabbix, SMB2, DCE/RPC)
+
+    /** Zero bytes among the first {@link #HEADER_WINDOW} that mark a binary header (random: p < 4e-5). */
+    static final int HEADER_ZEROS = 3;
+    static final int HEADER_WINDOW = 16;
 
     private static final int[] HTTP_PREFIXES = {
         ascii4("GET "), ascii4("POST"), ascii4("HEAD"), ascii4("PUT "), ascii4("OPTI"), ascii4("DELE"),
@@ -88,7 +93,14 @@ final class KnownOpenings {
                 || (b0 == 0 && (first4 & 0x00ffffff) == len - 4)) {
             return LENGTH_PREFIXED;
         }
-        return NONE;
+        int zeros = 0;
+        int window = Math.min(len, HEADER_WINDOW);
+        for (int i = 0; i < window; i++) {
+            if (buf.get(off + i) == 0) {
+                zeros++;
+            }
+        }
+        return zeros >= HEADER_ZEROS ? STRUCTURED_HEADER : NONE;
     }
 
     private static boolean isQuicVersion(int version) {

@@ -22,6 +22,9 @@ import org.btblocker.api.packet.PacketView;
  *       {@code c} / {@code c + 1} pair above), each direction's connection id constant and seq_nr / ack_nr moving
  *       forward by at most {@link #WINDOW}, each side's ack_nr within {@link #WINDOW} of the other side's seq_nr,
  *       and at least {@code minHeadersMidStream} such headers in all.</li>
+ *   <li><b>One direction only</b> (asymmetric routing, a capture of one side; optional): while nothing valid came
+ *       back, {@code minHeadersOneWay} headers from one side with one connection id, each moving seq_nr or ack_nr
+ *       forward by at most {@link #WINDOW} (repeats such as retransmitted SYNs do not count).</li>
  * </ol>
  *
  * <p>Datagrams that are not uTP (DHT messages share the socket and often the flow) are skipped. After
@@ -39,6 +42,7 @@ final class UtpDetector implements Detector {
 
     static final Verdict HANDSHAKE = Verdict.match("BEP 29 uTP SYN answered by STATE");
     static final Verdict MID_STREAM = Verdict.match("BEP 29 uTP connection (both directions)");
+    static final Verdict ONE_WAY = Verdict.match("BEP 29 uTP connection (one direction, advancing headers)");
 
     /** Sequence distance, in packets, within which a seq_nr or ack_nr counts as "moving forward". */
     static final int WINDOW = 2048;
@@ -99,8 +103,13 @@ final class UtpDetector implements Detector {
         int theirs = fromResponder ? 1 : 2;
         long side = advance(flow.slot(mine), conn, seq, ack);
         flow.setSlot(mine, side);
-        if (isMidStreamMatch(side, flow.slot(theirs), settings.minHeadersMidStream())) {
+        long other = flow.slot(theirs);
+        if (isMidStreamMatch(side, other, settings.minHeadersMidStream())) {
             return MID_STREAM;
+        }
+        if (settings.minHeadersOneWay() > 0 && (other & SIDE_SEEN) == 0
+                && headers(side) >= settings.minHeadersOneWay()) {
+            return ONE_WAY;
         }
         return giveUpAfter(count);
     }
@@ -146,6 +155,11 @@ final class UtpDetector implements Detector {
         }
         return isNear((int) (a >>> ACK_SHIFT), (int) (b >>> SEQ_SHIFT))
                 && isNear((int) (b >>> ACK_SHIFT), (int) (a >>> SEQ_SHIFT));
+    }
+
+    /** Headers counted in a per-direction state. */
+    static int headers(long side) {
+        return (int) ((side >>> HEADERS_SHIFT) & HEADERS_MASK);
     }
 
     private static boolean isNear(int x, int y) {
