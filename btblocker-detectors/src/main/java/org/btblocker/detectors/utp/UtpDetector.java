@@ -9,8 +9,8 @@ import org.btblocker.api.Verdict;
 import org.btblocker.api.packet.PacketView;
 
 /**
- * Recognises a uTP (BEP 29) connection from two pieces of flow evidence; one datagram that happens to look like a
- * header is never enough.
+ * Recognises a uTP (BEP 29) connection from flow evidence; one datagram that happens to look like a header is never
+ * enough.
  *
  * <ol>
  *   <li><b>Handshake.</b> One side sends {@code ST_SYN} with connection_id {@code c} and seq_nr {@code s}; the
