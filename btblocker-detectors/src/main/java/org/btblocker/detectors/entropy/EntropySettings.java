@@ -13,7 +13,7 @@ import com.typesafe.config.ConfigException;
  * @param minPayloadSize  first payloads shorter than this are never counted as random
  * @param maxUtpDatagrams UDP datagrams of a flow inspected, looking for uTP data packets, before giving up
  * @param minResponderPort flows to a responder port below this are never matched (0 = all ports); services on
- *                        well-known ports (Telegram's MTProto on 443, Kerberos) also open with random bytes,
+ *                        well-known ports (Telegram's MTProto on 443, for one) also open with random bytes,
  *                        while BitTorrent clients listen on unprivileged ports
  */
 record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams, int minResponderPort) {
