@@ -23,7 +23,8 @@ import java.nio.ByteBuffer;
  *   <tr><td>20</td><td>extended (BEP 10), see {@link ExtensionMessage}</td><td>2 .. 2^20</td></tr>
  * </table>
  * Anything else makes the whole segment invalid. The last message may continue in the next segment; its missing
- * byte count is returned so that the caller can skip it there.
+ * byte count is returned so that the caller can skip it there, and it counts as a message once its length and id
+ * (and, for request/cancel/reject, its block length when present) were checked.
  *
  * <p>The answer is a packed {@code long} (read it with the accessors) or -1 when the segment is not peer-wire
  * framing from this offset.
@@ -93,7 +94,9 @@ final class PeerWireFrames {
                 if ((id == 6 || id == 8 || id == 16) && left >= 17 && !blockLengthFits(b, p)) {
                     return -1;
                 }
-                return pack(frames, flags, evidence, frameEnd - end, evidenceOffset);
+                // the header is checked, so the message counts; its rest is skipped in the next segment
+                long fixed = id != ID_EXTENDED && isFixedLength(id) ? HAS_FIXED : 0;
+                return pack(frames + 1, flags | fixed, evidence, frameEnd - end, evidenceOffset);
             }
             if (id == 6 || id == 8 || id == 16) {
                 if (!blockLengthFits(b, p)) {
@@ -147,7 +150,7 @@ final class PeerWireFrames {
                 | ((evidenceOffset & MASK_20) << EVIDENCE_OFFSET_SHIFT);
     }
 
-    /** Complete messages other than keep-alives. */
+    /** Messages other than keep-alives: the complete ones and a checked last one that continues. */
     static int frames(long result) {
         return (int) (result & 0xff);
     }
