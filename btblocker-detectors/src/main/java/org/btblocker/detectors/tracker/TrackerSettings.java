@@ -12,12 +12,16 @@ import com.typesafe.config.ConfigException;
  * @param maxPayloadPackets      payload packets of a flow after which, without evidence, the detector gives up
  * @param requireConnectResponse when true a UDP connect request alone is not enough: its response (same
  *                               transaction id) must follow
+ * @param harvestPeers           when true, a flow proven by a request (UDP connect, HTTP announce) is watched on
+ *                               until the tracker's announce response, whose peers go to the endpoint memory; the
+ *                               match comes with that response (so it is the packet dropped), with any unexpected
+ *                               packet, or when {@code maxPayloadPackets} is reached
  * @param userAgents             User-Agent tokens of BitTorrent clients; an HTTP request whose first User-Agent
  *                               starts with one (exact token prefix) matches; empty disables the check
  * @param maxRememberedPeers     at most this many peers of one tracker response go to the endpoint memory
  */
-record TrackerSettings(int maxPayloadPackets, boolean requireConnectResponse, List<String> userAgents,
-                       int maxRememberedPeers) {
+record TrackerSettings(int maxPayloadPackets, boolean requireConnectResponse, boolean harvestPeers,
+                       List<String> userAgents, int maxRememberedPeers) {
 
     TrackerSettings {
         if (maxPayloadPackets < 1 || maxPayloadPackets > 1_000) {
@@ -53,7 +57,8 @@ record TrackerSettings(int maxPayloadPackets, boolean requireConnectResponse, Li
                         "expected non-empty ASCII tokens, got \"" + ua + "\"");
             }
         }
-        return new TrackerSettings(max, own.getBoolean("requireConnectResponse"), agents, peers);
+        return new TrackerSettings(max, own.getBoolean("requireConnectResponse"), own.getBoolean("harvestPeers"),
+                agents, peers);
     }
 
     /** The tokens as ASCII bytes, for the packet path. */

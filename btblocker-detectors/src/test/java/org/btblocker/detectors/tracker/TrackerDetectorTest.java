@@ -34,7 +34,8 @@ class TrackerDetectorTest {
 
     static final TrackerSettings DEFAULTS =
             TrackerSettings.from(ConfigFactory.defaultReference().getConfig("btblocker.tracker"));
-    static final TrackerSettings STRICT = new TrackerSettings(6, true, DEFAULTS.userAgents(), 50);
+    static final TrackerSettings STRICT = new TrackerSettings(6, true, false, DEFAULTS.userAgents(), 50);
+    static final TrackerSettings AT_ONCE = new TrackerSettings(6, false, false, DEFAULTS.userAgents(), 50);
 
     static Packets udpA(byte[] p) {
         return Packets.udp("10.0.0.1", 36360, "192.0.2.50", 6969, p);
@@ -63,8 +64,40 @@ class TrackerDetectorTest {
     // ---- BEP 15 -------------------------------------------------------------------------------------------------
 
     @Test
-    void connectRequestAloneMatchesByDefault() {
-        assertThat(flow(DEFAULTS).feed(udpA(connectRequest(0x69bc5c82)))).isSameAs(TrackerDetector.UDP_CONNECT);
+    void connectRequestAloneMatchesWithoutHarvesting() {
+        assertThat(flow(AT_ONCE).feed(udpA(connectRequest(0x69bc5c82)))).isSameAs(TrackerDetector.UDP_CONNECT);
+    }
+
+    @Test
+    void harvestingFollowsTheProvenFlowToTheAnnounceResponse() {
+        long cid = 0xabf5e1e2478d0a76L;
+        TestFlow f = flow(DEFAULTS);
+        assertThat(f.feed(udpA(connectRequest(0x69bc5c82)))).isSameAs(Verdict.UNDECIDED);
+        assertThat(f.feed(udpB(connectResponse(0x69bc5c82, cid)))).isSameAs(Verdict.UNDECIDED);
+        assertThat(f.feed(udpA(announceRequest(cid, 0x69bc5c83)))).isSameAs(Verdict.UNDECIDED);
+        byte[] peers = new byte[] {(byte) 217, (byte) 129, 96, 104, (byte) 0x8e, 0x08};
+        assertThat(f.feed(udpB(announceResponse(0x69bc5c83, peers)))).isSameAs(TrackerDetector.UDP_ANNOUNCE_EXCHANGE);
+        assertThat(f.endpointSet().peers).containsExactly("217.129.96.104:36360");
+    }
+
+    @Test
+    void harvestingMatchesOnARepeatedConnectAnUnexpectedPacketOrTheBudget() {
+        TestFlow retry = flow(DEFAULTS);
+        retry.feed(udpA(connectRequest(1)));
+        assertThat(retry.feed(udpA(connectRequest(2)))).isSameAs(TrackerDetector.UDP_CONNECT);
+
+        TestFlow odd = flow(DEFAULTS);
+        odd.feed(udpA(connectRequest(1)));
+        assertThat(odd.feed(udpB(ascii("garbage")))).isSameAs(TrackerDetector.UDP_CONNECT);
+
+        TestFlow budget = flow(DEFAULTS);
+        budget.feed(udpA(connectRequest(1)));
+        budget.feed(udpB(connectResponse(1, 5L)));
+        Verdict v = Verdict.UNDECIDED;
+        for (int i = 0; i < DEFAULTS.maxPayloadPackets() - 2 && !v.isMatch(); i++) {
+            v = budget.feed(udpA(announceRequest(5L, 100 + i)));
+        }
+        assertThat(v).isSameAs(TrackerDetector.UDP_CONNECT);
     }
 
     @Test
@@ -101,9 +134,13 @@ class TrackerDetectorTest {
     @Test
     void connectionIdContinuityMatchesWhenTheConnectRequestWasMissed() {
         long connectionId = 0x0123456789abcdefL;
-        TestFlow f = flow(DEFAULTS);
+        TestFlow f = flow(AT_ONCE);
         assertThat(f.feed(udpB(connectResponse(5, connectionId)))).isSameAs(Verdict.UNDECIDED);
         assertThat(f.feed(udpA(announceRequest(connectionId, 6)))).isSameAs(TrackerDetector.UDP_CONNECTION_ID);
+        TestFlow h = flow(DEFAULTS);
+        h.feed(udpB(connectResponse(5, connectionId)));
+        assertThat(h.feed(udpA(announceRequest(connectionId, 6)))).isSameAs(Verdict.UNDECIDED);
+        assertThat(h.feed(udpB(ascii("not a response")))).isSameAs(TrackerDetector.UDP_CONNECTION_ID);
 
         TestFlow g = flow(DEFAULTS);
         g.feed(udpB(connectResponse(5, connectionId)));
@@ -188,9 +225,25 @@ class TrackerDetectorTest {
     void httpAnnounceMatches() {
         byte[] hash = ascii("\u00aa7i\u00c4S\r\u00de\u0006$\u0018s\u00da\u00d4:\u00b5\u00cc\u00ec,\u00e6\"");
         byte[] req = httpGet("/announce?" + announceQuery(hash, peerId(), 51413), "User-Agent: curl/8.0");
-        assertThat(flow(DEFAULTS).feed(tcpA(req))).isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        assertThat(flow(AT_ONCE).feed(tcpA(req))).isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
         byte[] plainPeerId = httpGet("/a?" + announceQuery(filled(20, 0x41), filled(20, 0x42), 0));
-        assertThat(flow(DEFAULTS).feed(tcpA(plainPeerId))).isSameAs(TrackerDetector.HTTP_ANNOUNCE);
+        assertThat(flow(AT_ONCE).feed(tcpA(plainPeerId))).isSameAs(TrackerDetector.HTTP_ANNOUNCE);
+    }
+
+    @Test
+    void httpAnnounceWithHarvestingMatchesOnTheResponseAndRemembersItsPeers() {
+        byte[] req = httpGet("/announce?" + announceQuery(filled(20, 7), peerId(), 6924));
+        byte[] compact = new byte[] {10, 0, 0, 2, (byte) 0xce, 0x61};
+        TestFlow f = flow(DEFAULTS);
+        assertThat(f.feed(tcpA(req))).isSameAs(Verdict.UNDECIDED);
+        assertThat(f.feed(tcpB(httpResponse(peersBody(compact))))).isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        assertThat(f.endpointSet().peers).containsExactly("10.0.0.2:52833");
+
+        TestFlow redirect = flow(DEFAULTS);
+        redirect.feed(tcpA(req));
+        assertThat(redirect.feed(tcpB(ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\n\r\n"))))
+                .isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        assertThat(redirect.endpointSet().peers).isEmpty();
     }
 
     @Test
@@ -240,7 +293,7 @@ class TrackerDetectorTest {
 
     @Test
     void emptyUserAgentListDisablesTheCheck() {
-        TrackerSettings none = new TrackerSettings(6, false, List.of(), 50);
+        TrackerSettings none = new TrackerSettings(6, false, true, List.of(), 50);
         assertThat(flow(none).feed(tcpA(httpGet("/f", "User-Agent: Transmission/2.94")))).isSameAs(Verdict.UNDECIDED);
     }
 
