@@ -43,7 +43,14 @@
  * (e.g. a client's own update check): that is the client at work. Not matched: HTTPS trackers (TLS) and
  * announces whose request line does not fit in the first segment.
  *
- * <p><b>Limit.</b> Once a request matches, the engine stops showing the flow, so peers in the response to a
- * matching request are not harvested.
+ * <p><b>Harvesting peers</b> ({@code harvestPeers = true}, the default). The engine stops showing a flow once it
+ * matched, so a match on the request would never see the peers in the tracker's answer. Instead, a flow proven by a
+ * UDP connect (or connect exchange, or reused connection id) or by an HTTP announce is followed to the announce
+ * response: its compact peers (IPv4, or IPv6 over an IPv6 flow) go to the endpoint memory, and the match comes with
+ * that response, so the response is the packet that is dropped and the client gets no peers from it. A proven flow
+ * also matches on a repeated connect (a client retrying an unanswering tracker), on any packet outside the
+ * exchange, and at the {@code maxPayloadPackets}-th payload packet. A flow with a single connect request and
+ * nothing after it is therefore not blocked (nothing of it is left to block); set {@code harvestPeers = false} to
+ * match on the proving request itself.
  */
 package org.btblocker.detectors.tracker;
