@@ -25,6 +25,7 @@ final class HandshakeDetector implements Detector {
     static final int SLOTS = 2;
 
     static final Verdict HANDSHAKE = Verdict.match("BEP 3 handshake");
+    static final Verdict HANDSHAKE_CLIENT_PEER_ID = Verdict.match("BEP 3 handshake, BEP 20 client peer_id");
     static final Verdict HANDSHAKE_AFTER_START = Verdict.match("BEP 3 handshake after stream start");
     static final Verdict EXTENSION_HANDSHAKE = Verdict.match("BEP 10 extension handshake");
     static final Verdict UT_METADATA = Verdict.match("BEP 9 ut_metadata message");
@@ -58,9 +59,13 @@ final class HandshakeDetector implements Detector {
         int slot = flow.direction() == Direction.INITIATOR ? 0 : 1;
         long state = flow.slot(slot);
         if ((state & MESSAGES) == 0) {
-            int seen = HandshakePrefix.advance(b, off, end, (int) (state & PREFIX_MASK));
+            int before = (int) (state & PREFIX_MASK);
+            int seen = HandshakePrefix.advance(b, off, end, before);
             if (seen == HandshakePrefix.LENGTH) {
-                return HANDSHAKE;
+                // informational: name the client convention when the whole handshake is in this segment
+                boolean whole = before == 0 && end - off >= HandshakePrefix.HANDSHAKE_LENGTH;
+                return whole && PeerId.isAzureusStyle(b, off + PeerId.OFFSET_IN_HANDSHAKE, end)
+                        ? HANDSHAKE_CLIENT_PEER_ID : HANDSHAKE;
             }
             if (seen >= 0) {
                 flow.setSlot(slot, seen);

@@ -39,7 +39,8 @@
  * messages in a row, one of fixed length, in one direction is unlikely outside BitTorrent.
  *
  * <p>Peer ids: most clients use BEP 20's Azureus style {@code -XXvvvv-} (for example {@code -UT3450-},
- * {@code -TR2940-}, {@code -qB4250-}, {@code -lt0D60-}); {@link org.btblocker.detectors.handshake.PeerId} can
- * tell, but a peer id is informational only and never part of the evidence.
+ * {@code -TR2940-}, {@code -qB4250-}, {@code -lt0D60-}). When the whole 68-byte handshake is in the matching
+ * segment and its peer id has that form, the reason says so ("BEP 3 handshake, BEP 20 client peer_id"); the peer
+ * id is informational only and never part of the evidence.
  */
 package org.btblocker.detectors.handshake;

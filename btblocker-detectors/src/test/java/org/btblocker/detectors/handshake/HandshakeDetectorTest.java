@@ -48,7 +48,9 @@ class HandshakeDetectorTest {
 
     @Test
     void bep3HandshakeFromTheInitiatorMatches() {
-        assertThat(flow().feed(fromA(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE);
+        assertThat(flow().feed(fromA(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE_CLIENT_PEER_ID);
+        byte[] otherPeerId = handshake(PeerWireGen.filled(20, 1), ascii("M4-3-6--xxxxxxxxxxxx"));
+        assertThat(flow().feed(fromA(otherPeerId))).isSameAs(HandshakeDetector.HANDSHAKE);
     }
 
     @Test
@@ -60,7 +62,7 @@ class HandshakeDetectorTest {
     void handshakeOverIpv6Matches() {
         TestFlow f = flow();
         assertThat(f.feed(Packets.tcp("2001:db8::1", 40000, "2001:db8::2", 6881, handshake())))
-                .isSameAs(HandshakeDetector.HANDSHAKE);
+                .isSameAs(HandshakeDetector.HANDSHAKE_CLIENT_PEER_ID);
     }
 
     @Test
@@ -68,14 +70,14 @@ class HandshakeDetectorTest {
         TestFlow f = flow();
         assertThat(f.feed(Packets.tcp("10.0.0.1", 51413, "10.0.0.2", 6881, PacketView.SYN, 0, 0, new byte[0])).kind())
                 .isEqualTo(Verdict.Kind.UNDECIDED);
-        assertThat(f.feed(fromB(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE);
+        assertThat(f.feed(fromB(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE_CLIENT_PEER_ID);
     }
 
     @Test
     void responderHandshakeMatchesAfterAnUnrelatedInitiatorStart() {
         TestFlow f = flow();
         assertThat(f.feed(fromA(PeerWireGen.filled(96, 0x77))).kind()).isEqualTo(Verdict.Kind.UNDECIDED);
-        assertThat(f.feed(fromB(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE);
+        assertThat(f.feed(fromB(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE_CLIENT_PEER_ID);
     }
 
     @Test
@@ -259,7 +261,7 @@ class HandshakeDetectorTest {
         for (int i = 0; i < 50; i++) {
             assertThat(f.feed(fromA(new byte[0]))).isSameAs(Verdict.UNDECIDED);
         }
-        assertThat(f.feed(fromA(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE);
+        assertThat(f.feed(fromA(handshake()))).isSameAs(HandshakeDetector.HANDSHAKE_CLIENT_PEER_ID);
     }
 
     @Test
