@@ -20,10 +20,9 @@ import org.btblocker.api.packet.PacketView;
  * a BitTorrent client's User-Agent; another HTTP request waits for the responder's first payload, which matches
  * when it is a tracker response.
  *
- * <p>Proven flows match at once, except with {@code harvestPeers} when the proof was a UDP connect or an HTTP
- * announce: the proof is kept in slot 0 and the flow is followed up to the announce response, whose peers are
- * remembered; the match then comes with that response, with any packet that does not fit the exchange, with a
- * repeated connect, or with the {@code maxPayloadPackets}-th packet.
+ * <p>Proven flows match at once. With {@code harvestPeers} the exchange is still followed in slot 0 after the match
+ * (the engine keeps showing a matched flow to the detector that matched it), so the peers in the announce response
+ * are remembered although the flow is already blocked.
  */
 final class TrackerDetector implements Detector {
 
@@ -218,9 +217,9 @@ final class TrackerDetector implements Detector {
     /** Stores the state with its proof; at the packet budget a proven flow matches and another is not ours. */
     private Verdict keep(FlowContext flow, long state, int proof) {
         flow.setSlot(0, (state & ~(0xfL << PROOF_SHIFT)) | ((long) proof << PROOF_SHIFT));
-        if (flow.payloadIndex() + 1 < settings.maxPayloadPackets()) {
-            return Verdict.UNDECIDED;
+        if (proof != 0) {
+            return PROOFS[proof]; // the engine keeps showing a matched flow to us: the reply's peers are still learned
         }
-        return proof != 0 ? PROOFS[proof] : Verdict.NOT_MINE;
+        return flow.payloadIndex() + 1 < settings.maxPayloadPackets() ? Verdict.UNDECIDED : Verdict.NOT_MINE;
     }
 }

@@ -43,14 +43,12 @@
  * (e.g. a client's own update check): that is the client at work. Not matched: HTTPS trackers (TLS) and
  * announces whose request line does not fit in the first segment.
  *
- * <p><b>Harvesting peers</b> ({@code harvestPeers = true}, the default). The engine stops showing a flow once it
- * matched, so a match on the request would never see the peers in the tracker's answer. Instead, a flow proven by a
- * UDP connect (or connect exchange, or reused connection id) or by an HTTP announce is followed to the announce
- * response: its compact peers (IPv4, or IPv6 over an IPv6 flow) go to the endpoint memory, and the match comes with
- * that response, so the response is the packet that is dropped and the client gets no peers from it. A proven flow
- * also matches on a repeated connect (a client retrying an unanswering tracker), on any packet outside the
- * exchange, and at the {@code maxPayloadPackets}-th payload packet. A flow with a single connect request and
- * nothing after it is therefore not blocked (nothing of it is left to block); set {@code harvestPeers = false} to
- * match on the proving request itself.
+ * <p><b>Harvesting peers</b> ({@code harvestPeers = true}, the default). A flow matches on its proving request (a UDP
+ * connect, a connect exchange, a reused connection id, an HTTP announce), so the request is the first packet
+ * dropped. The engine keeps showing a matched flow to the detector that matched it (up to
+ * {@code maxPacketsPerFlow}), so the detector follows the exchange to the announce response, which reaches the
+ * gateway even though the client never gets it, and its compact peers (IPv4, or IPv6 over an IPv6 flow) go to the
+ * endpoint memory: the client's later connections to those peers, SYN-only or encrypted, are then blocked too.
+ * {@code harvestPeers = false} matches the same way but learns no peers.
  */
 package org.btblocker.detectors.tracker;

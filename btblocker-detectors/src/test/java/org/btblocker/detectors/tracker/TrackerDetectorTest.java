@@ -69,35 +69,27 @@ class TrackerDetectorTest {
     }
 
     @Test
-    void harvestingFollowsTheProvenFlowToTheAnnounceResponse() {
+    void harvestingMatchesOnTheConnectAndStillLearnsThePeersOfTheAnnounceResponse() {
         long cid = 0xabf5e1e2478d0a76L;
         TestFlow f = flow(DEFAULTS);
-        assertThat(f.feed(udpA(connectRequest(0x69bc5c82)))).isSameAs(Verdict.UNDECIDED);
-        assertThat(f.feed(udpB(connectResponse(0x69bc5c82, cid)))).isSameAs(Verdict.UNDECIDED);
-        assertThat(f.feed(udpA(announceRequest(cid, 0x69bc5c83)))).isSameAs(Verdict.UNDECIDED);
+        assertThat(f.feed(udpA(connectRequest(0x69bc5c82)))).isSameAs(TrackerDetector.UDP_CONNECT);
+        // The engine keeps showing a matched flow to its matcher: the exchange is still followed.
+        f.feed(udpB(connectResponse(0x69bc5c82, cid)));
+        f.feed(udpA(announceRequest(cid, 0x69bc5c83)));
         byte[] peers = new byte[] {(byte) 217, (byte) 129, 96, 104, (byte) 0x8e, 0x08};
         assertThat(f.feed(udpB(announceResponse(0x69bc5c83, peers)))).isSameAs(TrackerDetector.UDP_ANNOUNCE_EXCHANGE);
         assertThat(f.endpointSet().peers).containsExactly("217.129.96.104:36360");
     }
 
     @Test
-    void harvestingMatchesOnARepeatedConnectAnUnexpectedPacketOrTheBudget() {
-        TestFlow retry = flow(DEFAULTS);
-        retry.feed(udpA(connectRequest(1)));
-        assertThat(retry.feed(udpA(connectRequest(2)))).isSameAs(TrackerDetector.UDP_CONNECT);
-
-        TestFlow odd = flow(DEFAULTS);
-        odd.feed(udpA(connectRequest(1)));
-        assertThat(odd.feed(udpB(ascii("garbage")))).isSameAs(TrackerDetector.UDP_CONNECT);
-
-        TestFlow budget = flow(DEFAULTS);
-        budget.feed(udpA(connectRequest(1)));
-        budget.feed(udpB(connectResponse(1, 5L)));
-        Verdict v = Verdict.UNDECIDED;
-        for (int i = 0; i < DEFAULTS.maxPayloadPackets() - 2 && !v.isMatch(); i++) {
-            v = budget.feed(udpA(announceRequest(5L, 100 + i)));
-        }
-        assertThat(v).isSameAs(TrackerDetector.UDP_CONNECT);
+    void withoutHarvestingNoPeersAreLearnedAfterTheMatch() {
+        TestFlow f = flow(AT_ONCE);
+        long cid = 7L;
+        assertThat(f.feed(udpA(connectRequest(1))).isMatch()).isTrue();
+        f.feed(udpB(connectResponse(1, cid)));
+        f.feed(udpA(announceRequest(cid, 2)));
+        f.feed(udpB(announceResponse(2, new byte[] {(byte) 217, (byte) 129, 96, 104, (byte) 0x8e, 0x08})));
+        assertThat(f.endpointSet().peers).isEmpty();
     }
 
     @Test
@@ -139,8 +131,7 @@ class TrackerDetectorTest {
         assertThat(f.feed(udpA(announceRequest(connectionId, 6)))).isSameAs(TrackerDetector.UDP_CONNECTION_ID);
         TestFlow h = flow(DEFAULTS);
         h.feed(udpB(connectResponse(5, connectionId)));
-        assertThat(h.feed(udpA(announceRequest(connectionId, 6)))).isSameAs(Verdict.UNDECIDED);
-        assertThat(h.feed(udpB(ascii("not a response")))).isSameAs(TrackerDetector.UDP_CONNECTION_ID);
+        assertThat(h.feed(udpA(announceRequest(connectionId, 6)))).isSameAs(TrackerDetector.UDP_CONNECTION_ID);
 
         TestFlow g = flow(DEFAULTS);
         g.feed(udpB(connectResponse(5, connectionId)));
@@ -231,18 +222,17 @@ class TrackerDetectorTest {
     }
 
     @Test
-    void httpAnnounceWithHarvestingMatchesOnTheResponseAndRemembersItsPeers() {
+    void httpAnnounceMatchesOnTheRequestAndStillLearnsThePeersOfTheResponse() {
         byte[] req = httpGet("/announce?" + announceQuery(filled(20, 7), peerId(), 6924));
         byte[] compact = new byte[] {10, 0, 0, 2, (byte) 0xce, 0x61};
         TestFlow f = flow(DEFAULTS);
-        assertThat(f.feed(tcpA(req))).isSameAs(Verdict.UNDECIDED);
-        assertThat(f.feed(tcpB(httpResponse(peersBody(compact))))).isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        assertThat(f.feed(tcpA(req))).isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        f.feed(tcpB(httpResponse(peersBody(compact))));
         assertThat(f.endpointSet().peers).containsExactly("10.0.0.2:52833");
 
         TestFlow redirect = flow(DEFAULTS);
         redirect.feed(tcpA(req));
-        assertThat(redirect.feed(tcpB(ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\n\r\n"))))
-                .isSameAs(TrackerDetector.HTTP_ANNOUNCE_PEER_ID);
+        redirect.feed(tcpB(ascii("HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\n\r\n")));
         assertThat(redirect.endpointSet().peers).isEmpty();
     }
 
