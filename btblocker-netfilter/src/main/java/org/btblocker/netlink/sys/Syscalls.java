@@ -1,0 +1,159 @@
+package org.btblocker.netlink.sys;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * Linux system calls for netlink sockets, in the kernel's own convention: each returns a non-negative result or
+ * {@code -errno}, and never throws. The only public face of the jnr-ffi mapping; the mapping itself stays in this
+ * package.
+ *
+ * <p>Values from {@code <sys/socket.h>}, {@code <poll.h>}, {@code <fcntl.h>}, {@code <sched.h>} for Linux (all
+ * architectures the JVM runs on share them).
+ */
+public final class Syscalls {
+
+    /** {@code AF_NETLINK} from bits/socket.h. */
+    public static final int AF_NETLINK = 16;
+    /** {@code SOCK_RAW}. */
+    public static final int SOCK_RAW = 3;
+    /** {@code SOCK_CLOEXEC}: no fd leaks into iptables/ipset child processes. */
+    public static final int SOCK_CLOEXEC = 0x80000;
+    /** {@code SOL_SOCKET}. */
+    public static final int SOL_SOCKET = 1;
+    /** {@code SO_SNDBUF}. */
+    public static final int SO_SNDBUF = 7;
+    /** {@code SO_RCVBUF}. */
+    public static final int SO_RCVBUF = 8;
+    /** {@code SO_RCVBUFFORCE}: like SO_RCVBUF but ignores net.core.rmem_max; needs CAP_NET_ADMIN. */
+    public static final int SO_RCVBUFFORCE = 33;
+    /** {@code SOL_NETLINK} from linux/socket.h. */
+    public static final int SOL_NETLINK = 270;
+    /** {@code MSG_TRUNC}: recvfrom returns the real length even when the buffer was too small. */
+    public static final int MSG_TRUNC = 0x20;
+    /** {@code MSG_DONTWAIT}. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** {@code POLLIN}. */
+    public static final int POLLIN = 0x1;
+    /** {@code O_RDONLY}. */
+    public static final int O_RDONLY = 0;
+    /** {@code O_CLOEXEC}. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code CLONE_NEWNET} from linux/sched.h. */
+    public static final int CLONE_NEWNET = 0x40000000;
+    /** Size of {@code struct sockaddr_nl}. */
+    public static final int SOCKADDR_NL_SIZE = 12;
+    /** Size of {@code struct pollfd}. */
+    public static final int POLLFD_SIZE = 8;
+
+    private Syscalls() {
+    }
+
+    /** Lazily loaded so pure-Java users of the codecs never touch native code. */
+    private static final class Holder {
+        static final LibC.Functions LIBC = LibraryLoader.create(LibC.Functions.class).load("c");
+        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    }
+
+    private static int errno() {
+        int e = LastError.getLastError(Holder.RUNTIME);
+        return e > 0 ? -e : -5; // EIO when libc failed without setting errno (should not happen)
+    }
+
+    private static int result(int r) {
+        return r >= 0 ? r : errno();
+    }
+
+    /** True when libc can be loaded (false on non-Linux or when native access is denied). */
+    public static boolean isAvailable() {
+        try {
+            return Holder.LIBC != null;
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@code socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol)}: fd or -errno. */
+    public static int netlinkSocket(int protocol) {
+        return result(Holder.LIBC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+    }
+
+    /** Binds to {@code struct sockaddr_nl {AF_NETLINK, 0, portId, groups}}; 0 or -errno. */
+    public static int bindNetlink(int fd, int portId, int groups) {
+        ByteBuffer addr = ByteBuffer.allocateDirect(SOCKADDR_NL_SIZE).order(ByteOrder.nativeOrder());
+        addr.putShort(0, (short) AF_NETLINK).putShort(2, (short) 0).putInt(4, portId).putInt(8, groups);
+        return result(Holder.LIBC.bind(fd, addr, SOCKADDR_NL_SIZE));
+    }
+
+    /**
+     * The port id (nl_pid) the kernel assigned at bind, or -errno. Unsigned in the kernel; returned as int, negative
+     * values other than -errno do not occur for autobound sockets (the kernel hands out positive ids).
+     */
+    public static int netlinkPortId(int fd) {
+        ByteBuffer addr = ByteBuffer.allocateDirect(SOCKADDR_NL_SIZE).order(ByteOrder.nativeOrder());
+        IntByReference len = new IntByReference(SOCKADDR_NL_SIZE);
+        int r = Holder.LIBC.getsockname(fd, addr, len);
+        return r < 0 ? errno() : addr.getInt(4);
+    }
+
+    /**
+     * Sends {@code buf[position, limit)} to the kernel (port 0); bytes sent or -errno. {@code buf} must be direct.
+     */
+    public static long send(int fd, ByteBuffer buf, int flags) {
+        long r = Holder.LIBC.sendto(fd, buf, buf.remaining(), flags, null, 0);
+        return r >= 0 ? r : errno();
+    }
+
+    /**
+     * Receives one datagram into {@code buf[position, limit)}; its real length (may exceed the room with
+     * {@link #MSG_TRUNC}) or -errno. {@code buf} must be direct. Allocates nothing.
+     */
+    public static long receive(int fd, ByteBuffer buf, int flags) {
+        long r = Holder.LIBC.recvfrom(fd, buf, buf.remaining(), flags, null, null);
+        return r >= 0 ? r : errno();
+    }
+
+    /** {@code setsockopt(fd, level, name, &int, 4)}: 0 or -errno. */
+    public static int setIntOption(int fd, int level, int name, int value) {
+        return result(Holder.LIBC.setsockopt(fd, level, name, new IntByReference(value), Integer.BYTES));
+    }
+
+    /** {@code getsockopt(fd, level, name, &int, &4)}: the value (non-negative for the options we read) or -errno. */
+    public static int getIntOption(int fd, int level, int name) {
+        IntByReference value = new IntByReference(0);
+        IntByReference len = new IntByReference(Integer.BYTES);
+        int r = Holder.LIBC.getsockopt(fd, level, name, value, len);
+        return r < 0 ? errno() : value.getValue();
+    }
+
+    /**
+     * Waits until {@code fd} is readable: 1 when readable (or in error, so the next receive reports it), 0 on
+     * timeout, -errno on failure. {@code pollfd} is a caller-owned direct buffer of {@link #POLLFD_SIZE} bytes in
+     * native order, reused so the wait allocates nothing. A negative timeout waits forever.
+     */
+    public static int pollIn(ByteBuffer pollfd, int fd, int timeoutMillis) {
+        pollfd.clear();
+        pollfd.putInt(0, fd).putShort(4, (short) POLLIN).putShort(6, (short) 0);
+        return result(Holder.LIBC.poll(pollfd, 1, timeoutMillis));
+    }
+
+    /** {@code close(fd)}: 0 or -errno. */
+    public static int close(int fd) {
+        return result(Holder.LIBC.close(fd));
+    }
+
+    /** {@code open(path, O_RDONLY | O_CLOEXEC)}: fd or -errno. */
+    public static int openReadOnly(String path) {
+        return result(Holder.LIBC.open(path, O_RDONLY | O_CLOEXEC));
+    }
+
+    /** {@code setns(fd, CLONE_NEWNET)} for the calling thread only: 0 or -errno. */
+    public static int setNetNamespace(int fd) {
+        return result(Holder.LIBC.setns(fd, CLONE_NEWNET));
+    }
+}
