@@ -91,7 +91,8 @@ final class IpsetBanSink implements BanSink {
             channel.request("ipset create " + name, w);
             return;
         } catch (NetlinkException e) {
-            if (e.errno() != IPSET_ERR_EXIST) {
+            // The kernel answers EEXIST (or IPSET_ERR_EXIST on older ones) when a set of that name differs from ours.
+            if (e.errno() != Errno.EEXIST && e.errno() != IPSET_ERR_EXIST) {
                 throw new BanException("ipset create " + name + " hash:ip family " + family + ": " + describe(e)
                         + hint(e), e);
             }
