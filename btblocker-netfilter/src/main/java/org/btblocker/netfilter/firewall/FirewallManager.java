@@ -1,0 +1,175 @@
+package org.btblocker.netfilter.firewall;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.btblocker.netfilter.firewall.FirewallPlan.Family;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs and removes a {@link FirewallPlan} through a {@link CommandRunner}.
+ *
+ * <ul>
+ *   <li><b>Idempotent</b>: each step first checks whether its object exists; an existing chain of ours is reused and
+ *   flushed, an existing jump is not added twice. Installing twice leaves the same rules as installing once.</li>
+ *   <li><b>Rollback</b>: when a step fails, the steps done so far are undone in reverse (best effort), so a failed
+ *   install leaves none of our chains or jumps. Ban sets that existed before are never destroyed.</li>
+ *   <li><b>Only ours</b>: removal deletes only rules that jump to {@link FirewallPlan#CHAIN} or
+ *   {@link FirewallPlan#SAVE_CHAIN} (found by listing the built-in chains, so jumps left by older settings go too),
+ *   then our chains. Other users' rules are never touched.</li>
+ * </ul>
+ */
+public final class FirewallManager {
+
+    private static final Logger log = LoggerFactory.getLogger(FirewallManager.class);
+
+    /** Built-in chains that may hold our jumps, per table. */
+    private static final String[][] HOOKS = {
+        {"mangle", "FORWARD"}, {"mangle", "INPUT"}, {"mangle", "OUTPUT"},
+        {"filter", "FORWARD"}, {"filter", "INPUT"}, {"filter", "OUTPUT"},
+    };
+    /** Bounds the jump-deletion loop even if a tool keeps reporting the same rule. */
+    private static final int MAX_JUMPS_PER_CHAIN = 256;
+
+    private final CommandRunner runner;
+
+    /** Uses this runner for every command. */
+    public FirewallManager(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    /** A manager that runs the real tools. */
+    public static FirewallManager system() {
+        return new FirewallManager(CommandRunner.system());
+    }
+
+    /**
+     * Installs the plan.
+     *
+     * @throws FirewallException naming the failed step and the tool's message, after rolling back
+     */
+    public void install(FirewallPlan plan) throws FirewallException {
+        Deque<Done> done = new ArrayDeque<>();
+        for (Step step : plan.installSteps()) {
+            boolean present = step.check() != null && succeeds(step.check());
+            if (!present) {
+                CommandRunner.Result r = run(step.apply());
+                if (!r.isSuccess()) {
+                    rollback(done);
+                    throw new FirewallException("could not add " + step.description() + ": " + r.firstErrorLine()
+                            + " [" + step.apply() + "]");
+                }
+            }
+            done.push(new Done(step, present));
+        }
+        log.info("firewall rules installed: {} steps, interfaces {}", done.size(), plan.settings().interfaces());
+    }
+
+    private record Done(Step step, boolean wasPresent) { }
+
+    private void rollback(Deque<Done> done) {
+        while (!done.isEmpty()) {
+            Done d = done.pop();
+            if (d.wasPresent() && !d.step().undoIfPresent()) {
+                continue;
+            }
+            for (Command c : d.step().undo()) {
+                CommandRunner.Result r = run(c);
+                if (!r.isSuccess()) {
+                    log.warn("rollback: {} failed: {}", c, r.firstErrorLine());
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes our jumps (whatever interfaces they name), our chains and the nft ban chains; keeps the ban sets.
+     * Nothing that is already absent is an error.
+     *
+     * @throws FirewallException when one of our chains is still there afterwards
+     */
+    public void remove(FirewallPlan plan) throws FirewallException {
+        List<String> problems = new ArrayList<>();
+        for (Family f : Family.values()) {
+            for (String[] hook : HOOKS) {
+                removeJumps(f, hook[0], hook[1], problems);
+            }
+        }
+        for (FirewallPlan.OwnChain c : plan.chains()) {
+            if (!succeeds(FirewallPlan.ipt(c.family(), c.table(), "-n", "-L", c.name()))) {
+                continue;
+            }
+            for (Command cmd : List.of(FirewallPlan.ipt(c.family(), c.table(), "-F", c.name()),
+                    FirewallPlan.ipt(c.family(), c.table(), "-X", c.name()))) {
+                CommandRunner.Result r = run(cmd);
+                if (!r.isSuccess()) {
+                    problems.add(cmd + ": " + r.firstErrorLine());
+                }
+            }
+        }
+        for (Step s : plan.setSteps()) {
+            if (s.undoIfPresent() && s.check() != null && succeeds(s.check())) {
+                for (Command cmd : s.undo()) {
+                    CommandRunner.Result r = run(cmd);
+                    if (!r.isSuccess()) {
+                        problems.add(cmd + ": " + r.firstErrorLine());
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FirewallException("could not remove all firewall rules: " + String.join("; ", problems));
+        }
+        log.info("firewall rules removed");
+    }
+
+    private void removeJumps(Family f, String table, String chain, List<String> problems) {
+        CommandRunner.Result listing = run(FirewallPlan.ipt(f, table, "-S", chain));
+        if (!listing.isSuccess()) {
+            return;     // table or tool absent: nothing of ours can be there
+        }
+        int removed = 0;
+        for (String line : listing.stdout().split("\n")) {
+            List<String> words = List.of(line.trim().split("\\s+"));
+            if (words.size() < 4 || !words.get(0).equals("-A") || !words.get(1).equals(chain)) {
+                continue;
+            }
+            String target = words.get(words.size() - 1);
+            if (!words.get(words.size() - 2).equals("-j")
+                    || !(target.equals(FirewallPlan.CHAIN) || target.equals(FirewallPlan.SAVE_CHAIN))) {
+                continue;
+            }
+            if (++removed > MAX_JUMPS_PER_CHAIN) {
+                problems.add("too many jumps in " + f.program() + " " + table + " " + chain);
+                return;
+            }
+            Command delete = FirewallPlan.ipt(f, table, List.of("-D", chain), words.subList(2, words.size()));
+            CommandRunner.Result r = run(delete);
+            if (!r.isSuccess()) {
+                problems.add(delete + ": " + r.firstErrorLine());
+            }
+        }
+    }
+
+    /** Checks the prerequisites of these settings on this host; see {@link FirewallProbe}. */
+    public static List<String> probe(FirewallSettings settings) {
+        return FirewallProbe.probe(settings, FirewallProbe.Host.system());
+    }
+
+    private boolean succeeds(Command c) {
+        return run(c).isSuccess();
+    }
+
+    private CommandRunner.Result run(Command c) {
+        try {
+            CommandRunner.Result r = runner.run(c);
+            log.debug("{} -> {}", c, r.exitCode());
+            return r;
+        } catch (IOException e) {
+            return CommandRunner.Result.failed(127, c.program() + ": " + e.getMessage());
+        }
+    }
+}

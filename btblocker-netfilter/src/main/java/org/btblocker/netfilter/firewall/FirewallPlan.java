@@ -1,0 +1,388 @@
+package org.btblocker.netfilter.firewall;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The exact commands that install and remove btblocker's rules, computed from {@link FirewallSettings} alone (pure: no
+ * I/O). {@link FirewallManager} runs them; {@link #print()} shows them.
+ *
+ * <h2>Where the rules go, and why</h2>
+ * <pre>
+ *  packet ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sink only)
+ *         ─► mangle FORWARD (prio -150)  -i/-o IFACE ─► BTBLOCKER
+ *               1 source in ban ipset            → DROP                    (ipset sink only)
+ *               2 ctmark = clean                 → RETURN  (decided: never queued again)
+ *               3 ctmark = bittorrent            → DROP
+ *               4 tcp/udp whitelisted port       → RETURN
+ *               5 tcp, udp                       → NFQUEUE --queue-num N | --queue-balance N:M, --queue-bypass
+ *         ─► filter FORWARD (prio 0), first rule ─► BTBLOCKER_SAVE
+ *               1 packet mark (our bits) = 0     → RETURN  (not marked by the daemon)
+ *               2 CONNMARK --save-mark (our bits only)
+ *               3 packet mark = bittorrent       → DROP
+ * </pre>
+ * <ul>
+ *   <li><b>FORWARD</b>: a gateway forwards its clients' traffic, so that is where it is seen; both {@code -i} and
+ *   {@code -o} of each configured interface are hooked so both directions of a flow reach the engine. With
+ *   {@code localTraffic} the host's own traffic is hooked too (mangle INPUT {@code -i}, mangle OUTPUT {@code -o}).
+ *   PREROUTING is avoided: it would also see traffic addressed to the host itself.</li>
+ *   <li><b>mangle, appended</b>: queueing runs after other users' mangle rules (e.g. TCPMSS clamping), because an
+ *   NFQUEUE verdict resumes at the next hook entry and would skip the rest of the chain. Decided and whitelisted
+ *   packets {@code RETURN} rather than {@code ACCEPT}, for the same reason.</li>
+ *   <li><b>filter, inserted first</b>: an NFQUEUE ACCEPT verdict continues with the next table of the same hook
+ *   (filter, priority 0), so the packet mark set in the verdict is copied to the connection there. This works for
+ *   forwarded and local (INPUT) packets alike, where a POSTROUTING rule would miss INPUT; and it lets the daemon
+ *   block a flow with ACCEPT + bittorrent mark: the connection is remembered, then the packet is dropped. Setting the
+ *   connmark in the verdict itself is not available on every kernel. It is inserted first so that a common
+ *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it.</li>
+ *   <li><b>Marks</b>: only the bits of the configured mask are matched or saved.</li>
+ *   <li><b>Sets</b> are created when missing and kept on removal: they hold the bans, which expire on their own.</li>
+ * </ul>
+ */
+public final class FirewallPlan {
+
+    /** Our mangle chain: drop banned, skip decided and whitelisted, queue the rest. */
+    public static final String CHAIN = "BTBLOCKER";
+    /** Our filter chain: save the daemon's mark to the connection and drop BitTorrent-marked packets. */
+    public static final String SAVE_CHAIN = "BTBLOCKER_SAVE";
+
+    /** The nft chains (in our table) that drop banned sources; they run before iptables' mangle (-150). */
+    static final int NFT_BAN_PRIORITY = -160;
+    /** multiport takes at most 15 ports per rule. */
+    static final int MULTIPORT_MAX = 15;
+
+    /** An iptables family and its tool. */
+    public enum Family {
+        /** IPv4, {@code iptables}. */
+        IPV4("iptables"),
+        /** IPv6, {@code ip6tables}. */
+        IPV6("ip6tables");
+
+        private final String program;
+
+        Family(String program) {
+            this.program = program;
+        }
+
+        /** The command, {@code iptables} or {@code ip6tables}. */
+        public String program() {
+            return program;
+        }
+    }
+
+    /**
+     * A rule in a built-in chain that jumps to one of ours.
+     *
+     * @param family the family
+     * @param table  {@code mangle} or {@code filter}
+     * @param chain  the built-in chain, e.g. {@code FORWARD}
+     * @param match  match arguments before {@code -j}, e.g. {@code -i eth0}
+     * @param target our chain
+     * @param insert insert as the first rule (true) or append (false)
+     */
+    record Jump(Family family, String table, String chain, List<String> match, String target, boolean insert) {
+        List<String> spec() {
+            List<String> s = new ArrayList<>(match);
+            s.add("-j");
+            s.add(target);
+            return s;
+        }
+    }
+
+    /** A chain of ours in one table, with its rules (arguments after {@code -A CHAIN}). */
+    record OwnChain(Family family, String table, String name, List<List<String>> rules) { }
+
+    private final FirewallSettings settings;
+    private final List<Step> setSteps;
+    private final List<String> setScript;
+    private final List<OwnChain> chains;
+    private final List<Jump> jumps;
+
+    private FirewallPlan(FirewallSettings settings) {
+        this.settings = settings;
+        this.setSteps = new ArrayList<>();
+        this.setScript = new ArrayList<>();
+        this.chains = new ArrayList<>();
+        this.jumps = new ArrayList<>();
+        planSets();
+        for (Family f : Family.values()) {
+            planFamily(f);
+        }
+    }
+
+    /** The plan for these settings. */
+    public static FirewallPlan of(FirewallSettings settings) {
+        return new FirewallPlan(settings);
+    }
+
+    /** The settings this plan was made from. */
+    public FirewallSettings settings() {
+        return settings;
+    }
+
+    // ---------------------------------------------------------------- ban sets
+
+    private void planSets() {
+        switch (settings.banSink()) {
+            case IPSET -> {
+                ipsetStep(settings.ipsetName(), "inet");
+                ipsetStep(settings.ipsetName6(), "inet6");
+            }
+            case NFTABLES -> planNftables();
+            case LOG -> { }
+        }
+    }
+
+    private void ipsetStep(String name, String family) {
+        // timeout 0 enables per-entry timeouts with "forever" as the default; the sink always passes one.
+        setSteps.add(new Step("ipset " + name,
+                Command.of("ipset", "list", "-n", name),
+                Command.of("ipset", "create", name, "hash:ip", "family", family, "timeout", "0"),
+                List.of(Command.of("ipset", "destroy", name)), false));
+        setScript.add("ipset create " + name + " hash:ip family " + family + " timeout 0 -exist");
+    }
+
+    private void planNftables() {
+        String t = settings.nftTable();
+        String table = "inet " + t;
+        setSteps.add(new Step("nftables table " + table, Command.of("nft", "list", "table", "inet", t),
+                nft("add table " + table), List.of(nft("delete table " + table)), false));
+        setScript.add("add table " + table);
+        for (String[] set : new String[][] {{settings.nftSet4(), "ipv4_addr"}, {settings.nftSet6(), "ipv6_addr"}}) {
+            String line = "add set " + table + " " + set[0] + " { type " + set[1] + " ; flags timeout ; }";
+            setSteps.add(new Step("nftables set " + set[0], Command.of("nft", "list", "set", "inet", t, set[0]),
+                    nft(line), List.of(nft("delete set " + table + " " + set[0])), false));
+            setScript.add(line);
+        }
+        nftChain("ban_forward", "forward", List.of("iifname", "oifname"));
+        if (settings.localTraffic()) {
+            nftChain("ban_input", "input", List.of("iifname"));
+        }
+    }
+
+    private void nftChain(String name, String hook, List<String> directions) {
+        String table = "inet " + settings.nftTable();
+        String chain = table + " " + name;
+        String add = "add chain " + chain + " { type filter hook " + hook + " priority " + NFT_BAN_PRIORITY
+                + " ; policy accept ; }";
+        setSteps.add(new Step("nftables chain " + name,
+                Command.of("nft", "list", "chain", "inet", settings.nftTable(), name),
+                nft(add), List.of(nft("delete chain " + chain)), true));
+        setScript.add(add);
+        setSteps.add(Step.always("flush nftables chain " + name, nft("flush chain " + chain)));
+        setScript.add("flush chain " + chain);
+        String ifaces = settings.interfaces().stream().map(i -> "\"" + i + "\"")
+                .collect(Collectors.joining(", ", "{ ", " }"));
+        for (String dir : directions) {
+            for (String[] fam : new String[][] {{"ip", settings.nftSet4()}, {"ip6", settings.nftSet6()}}) {
+                String rule = "add rule " + chain + " " + dir + " " + ifaces + " " + fam[0] + " saddr @" + fam[1]
+                        + " drop";
+                setSteps.add(Step.always("nftables rule in " + name, nft(rule)));
+                setScript.add(rule);
+            }
+        }
+    }
+
+    private static Command nft(String line) {
+        return Command.of("nft", line);
+    }
+
+    // ---------------------------------------------------------------- iptables / ip6tables
+
+    private void planFamily(Family f) {
+        Marks m = settings.marks();
+        List<List<String>> rules = new ArrayList<>();
+        if (settings.banSink() == FirewallSettings.SinkKind.IPSET) {
+            String set = f == Family.IPV4 ? settings.ipsetName() : settings.ipsetName6();
+            rules.add(List.of("-m", "set", "--match-set", set, "src", "-j", "DROP"));
+        }
+        rules.add(List.of("-m", "connmark", "--mark", m.cleanMatch(), "-j", "RETURN"));
+        rules.add(List.of("-m", "connmark", "--mark", m.bittorrentMatch(), "-j", "DROP"));
+        List<Integer> ports = settings.distinctPorts();
+        for (String proto : List.of("tcp", "udp")) {
+            for (int i = 0; i < ports.size(); i += MULTIPORT_MAX) {
+                String list = ports.subList(i, Math.min(ports.size(), i + MULTIPORT_MAX)).stream()
+                        .map(String::valueOf).collect(Collectors.joining(","));
+                rules.add(List.of("-p", proto, "-m", "multiport", "--ports", list, "-j", "RETURN"));
+            }
+        }
+        for (String proto : List.of("tcp", "udp")) {
+            List<String> r = new ArrayList<>(List.of("-p", proto, "-j", "NFQUEUE"));
+            if (settings.queueCount() > 1) {
+                r.add("--queue-balance");
+                r.add(settings.queueNum() + ":" + (settings.queueNum() + settings.queueCount() - 1));
+            } else {
+                r.add("--queue-num");
+                r.add(String.valueOf(settings.queueNum()));
+            }
+            r.add("--queue-bypass");
+            rules.add(List.copyOf(r));
+        }
+        chains.add(new OwnChain(f, "mangle", CHAIN, List.copyOf(rules)));
+
+        String mask = Marks.hex(m.mask());
+        chains.add(new OwnChain(f, "filter", SAVE_CHAIN, List.of(
+                List.of("-m", "mark", "--mark", "0x0/" + mask, "-j", "RETURN"),
+                List.of("-j", "CONNMARK", "--save-mark", "--nfmask", mask, "--ctmask", mask),
+                List.of("-m", "mark", "--mark", m.bittorrentMatch(), "-j", "DROP"))));
+
+        for (String iface : settings.interfaces()) {
+            jumps.add(new Jump(f, "mangle", "FORWARD", List.of("-i", iface), CHAIN, false));
+            jumps.add(new Jump(f, "mangle", "FORWARD", List.of("-o", iface), CHAIN, false));
+        }
+        if (settings.localTraffic()) {
+            for (String iface : settings.interfaces()) {
+                jumps.add(new Jump(f, "mangle", "INPUT", List.of("-i", iface), CHAIN, false));
+                jumps.add(new Jump(f, "mangle", "OUTPUT", List.of("-o", iface), CHAIN, false));
+            }
+        }
+        jumps.add(new Jump(f, "filter", "FORWARD", List.of(), SAVE_CHAIN, true));
+        if (settings.localTraffic()) {
+            jumps.add(new Jump(f, "filter", "INPUT", List.of(), SAVE_CHAIN, true));
+            jumps.add(new Jump(f, "filter", "OUTPUT", List.of(), SAVE_CHAIN, true));
+        }
+    }
+
+    static Command ipt(Family f, String table, String... args) {
+        List<String> argv = new ArrayList<>(List.of(f.program(), "-w", "-t", table));
+        Collections.addAll(argv, args);
+        return new Command(argv);
+    }
+
+    static Command ipt(Family f, String table, List<String> head, List<String> rest) {
+        List<String> argv = new ArrayList<>(List.of(f.program(), "-w", "-t", table));
+        argv.addAll(head);
+        argv.addAll(rest);
+        return new Command(argv);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /**
+     * The install steps in order: ban sets (and nft chains), then for IPv4 and IPv6 our chains with their rules, and
+     * last the jumps into them, so traffic only enters complete chains.
+     */
+    public List<Step> installSteps() {
+        List<Step> steps = new ArrayList<>(setSteps);
+        for (Family f : Family.values()) {
+            for (OwnChain c : chains) {
+                if (c.family() != f) {
+                    continue;
+                }
+                String where = " (" + f.program() + " " + c.table() + ")";
+                steps.add(new Step("chain " + c.name() + where, ipt(f, c.table(), "-n", "-L", c.name()),
+                        ipt(f, c.table(), "-N", c.name()),
+                        List.of(ipt(f, c.table(), "-F", c.name()), ipt(f, c.table(), "-X", c.name())), true));
+                steps.add(Step.always("flush chain " + c.name() + where, ipt(f, c.table(), "-F", c.name())));
+                for (List<String> rule : c.rules()) {
+                    steps.add(Step.always("rule in " + c.name() + where,
+                            ipt(f, c.table(), List.of("-A", c.name()), rule)));
+                }
+            }
+            for (Jump j : jumps) {
+                if (j.family() != f) {
+                    continue;
+                }
+                List<String> head = j.insert() ? List.of("-I", j.chain(), "1") : List.of("-A", j.chain());
+                steps.add(new Step("jump " + j.chain() + " -> " + j.target() + " (" + f.program() + " " + j.table()
+                        + ")", ipt(f, j.table(), List.of("-C", j.chain()), j.spec()),
+                        ipt(f, j.table(), head, j.spec()),
+                        List.of(ipt(f, j.table(), List.of("-D", j.chain()), j.spec())), true));
+            }
+        }
+        return List.copyOf(steps);
+    }
+
+    /**
+     * The removal commands for exactly this plan, in order: jumps, then our chains (flush, delete), then the nft ban
+     * chains. Ban sets and the nft table are kept. {@link FirewallManager#remove} additionally finds jumps left by
+     * other settings.
+     */
+    public List<Command> removeCommands() {
+        List<Command> out = new ArrayList<>();
+        for (Family f : Family.values()) {
+            for (Jump j : jumps) {
+                if (j.family() == f) {
+                    out.add(ipt(f, j.table(), List.of("-D", j.chain()), j.spec()));
+                }
+            }
+            for (OwnChain c : chains) {
+                if (c.family() == f) {
+                    out.add(ipt(f, c.table(), "-F", c.name()));
+                    out.add(ipt(f, c.table(), "-X", c.name()));
+                }
+            }
+        }
+        for (Step s : setSteps) {
+            if (s.undoIfPresent()) {
+                out.addAll(s.undo());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Our chains, per family and table. */
+    List<OwnChain> chains() {
+        return List.copyOf(chains);
+    }
+
+    /** The jumps into our chains. */
+    List<Jump> jumps() {
+        return List.copyOf(jumps);
+    }
+
+    /** Steps for the ban sets and the nft chains (family independent). */
+    List<Step> setSteps() {
+        return List.copyOf(setSteps);
+    }
+
+    /**
+     * The rules as text: ipset or nft commands for the ban sets, then {@code iptables-restore --noflush} and
+     * {@code ip6tables-restore --noflush} input.
+     */
+    public String print() {
+        var sb = new StringBuilder();
+        sb.append("# btblocker firewall: interfaces ").append(String.join(", ", settings.interfaces()))
+                .append(", ban sink ").append(settings.banSink().name().toLowerCase(java.util.Locale.ROOT))
+                .append('\n');
+        if (!setScript.isEmpty()) {
+            boolean nft = settings.banSink() == FirewallSettings.SinkKind.NFTABLES;
+            sb.append(nft ? "# nft -f -\n" : "# ban sets (kept on removal: they hold the bans)\n");
+            for (String line : setScript) {
+                sb.append(line).append('\n');
+            }
+        }
+        for (Family f : Family.values()) {
+            sb.append("# ").append(f.program()).append("-restore --noflush\n");
+            for (String table : List.of("mangle", "filter")) {
+                sb.append('*').append(table).append('\n');
+                for (OwnChain c : chains) {
+                    if (c.family() == f && c.table().equals(table)) {
+                        sb.append(':').append(c.name()).append(" - [0:0]\n");
+                    }
+                }
+                for (OwnChain c : chains) {
+                    if (c.family() == f && c.table().equals(table)) {
+                        for (List<String> rule : c.rules()) {
+                            sb.append("-A ").append(c.name()).append(' ').append(words(rule)).append('\n');
+                        }
+                    }
+                }
+                for (Jump j : jumps) {
+                    if (j.family() == f && j.table().equals(table)) {
+                        sb.append(j.insert() ? "-I " + j.chain() + " 1 " : "-A " + j.chain() + " ")
+                                .append(words(j.spec())).append('\n');
+                    }
+                }
+                sb.append("COMMIT\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String words(List<String> args) {
+        return new Command(args).toString();
+    }
+}

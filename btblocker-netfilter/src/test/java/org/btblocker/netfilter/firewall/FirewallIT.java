@@ -1,0 +1,126 @@
+package org.btblocker.netfilter.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Installs and removes the real rules in a fresh network namespace; needs root. */
+class FirewallIT {
+
+    private NetnsRunner ns;
+
+    @BeforeEach
+    void namespace() throws IOException {
+        assumeTrue(NetnsRunner.usable(), "needs root (CAP_NET_ADMIN), ip and iptables");
+        ns = new NetnsRunner("btb-fw-");
+        ns.ok("ip", "link", "add", "btb0", "type", "veth", "peer", "name", "btb1");
+        // Another user of the firewall, in every table we touch, so iptables-nft has created them all before.
+        for (String p : List.of("iptables", "ip6tables")) {
+            ns.ok(p, "-t", "mangle", "-A", "FORWARD", "-p", "tcp", "--tcp-flags", "SYN,RST", "SYN", "-j", "TCPMSS",
+                    "--clamp-mss-to-pmtu");
+            ns.ok(p, "-t", "filter", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j",
+                    "ACCEPT");
+            ns.ok(p, "-t", "filter", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
+        }
+    }
+
+    @AfterEach
+    void deleteNamespace() throws IOException {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    /** iptables-save and ip6tables-save without comments and counters. */
+    private String saved() throws IOException {
+        return (ns.ok("iptables-save") + ns.ok("ip6tables-save")).lines()
+                .filter(l -> !l.startsWith("#"))
+                .map(l -> l.replaceAll("\\[\\d+:\\d+\\]", "[0:0]"))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static FirewallSettings settings(SinkKind kind) {
+        return new FirewallSettings(List.of("btb0", "btb1"), true, 3, 2, List.of(22, 53, 853), kind,
+                "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+    }
+
+    @Test
+    void ipsetSinkInstallTwiceThenRemoveRestoresTheRuleset() throws Exception {
+        String before = saved();
+        var manager = new FirewallManager(ns);
+        FirewallPlan plan = FirewallPlan.of(settings(SinkKind.IPSET));
+        manager.install(plan);
+        String installed = saved();
+        assertThat(installed).contains(
+                ":BTBLOCKER - [0:0]",
+                "-A FORWARD -i btb0 -j BTBLOCKER",
+                "-A FORWARD -o btb1 -j BTBLOCKER",
+                "-A INPUT -i btb0 -j BTBLOCKER",
+                "-A BTBLOCKER -m set --match-set torrent_block src -j DROP",
+                "-A BTBLOCKER -m set --match-set torrent_block6 src -j DROP",
+                "-A BTBLOCKER -m connmark --mark 0x1/0x3 -j RETURN",
+                "-A BTBLOCKER -m connmark --mark 0x2/0x3 -j DROP",
+                "-A BTBLOCKER -p tcp -m multiport --ports 22,53,853 -j RETURN",
+                "-A BTBLOCKER -p udp -j NFQUEUE --queue-balance 3:4 --queue-bypass",
+                "-A BTBLOCKER_SAVE -m mark --mark 0x0/0x3 -j RETURN",
+                "-A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x3 --ctmask 0x3",
+                "-A BTBLOCKER_SAVE -m mark --mark 0x2/0x3 -j DROP");
+        // Our save chain comes before the other user's ESTABLISHED accept, our queue jump after their TCPMSS.
+        assertThat(installed.indexOf("-A FORWARD -j BTBLOCKER_SAVE"))
+                .isLessThan(installed.indexOf("-A FORWARD -m conntrack"));
+        assertThat(installed.indexOf("-A FORWARD -i btb0 -j BTBLOCKER"))
+                .isGreaterThan(installed.indexOf("-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS"));
+        assertThat(ns.ok("ipset", "list", "-n")).contains("torrent_block\n", "torrent_block6\n");
+
+        manager.install(plan);
+        assertThat(saved()).isEqualTo(installed);
+
+        manager.remove(plan);
+        assertThat(saved()).isEqualTo(before);
+        assertThat(ns.ok("ipset", "list", "-n")).as("bans are kept").contains("torrent_block\n");
+    }
+
+    @Test
+    void nftablesSinkInstallThenRemove() throws Exception {
+        assumeTrue(new FirewallProbe.SystemHost().hasProgram("nft"), "needs nft");
+        String before = saved();
+        var manager = new FirewallManager(ns);
+        FirewallPlan plan = FirewallPlan.of(settings(SinkKind.NFTABLES));
+        manager.install(plan);
+        manager.install(plan);
+        String table = ns.ok("nft", "list", "table", "inet", "btblocker");
+        assertThat(table).contains("set banned4", "type ipv4_addr", "flags timeout", "set banned6",
+                "hook forward priority mangle - 10", "hook input priority mangle - 10",
+                "iifname { \"btb0\", \"btb1\" } ip saddr @banned4 drop",
+                "oifname { \"btb0\", \"btb1\" } ip6 saddr @banned6 drop");
+        assertThat(table.split("ip saddr @banned4 drop", -1)).as("no duplicate rules after a second install")
+                .hasSize(4);
+        assertThat(saved()).doesNotContain("match-set").contains("-j NFQUEUE --queue-balance 3:4");
+        manager.remove(plan);
+        assertThat(saved()).isEqualTo(before);
+        assertThat(ns.ok("nft", "list", "table", "inet", "btblocker")).doesNotContain("chain")
+                .contains("set banned4");
+    }
+
+    @Test
+    void failedInstallRollsBackToTheRulesetBefore() throws Exception {
+        // A set of the wrong family under our IPv6 name: ip6tables refuses "-m set --match-set torrent_block6".
+        ns.ok("ipset", "create", "torrent_block6", "hash:ip", "family", "inet");
+        String before = saved();
+        var manager = new FirewallManager(ns);
+        assertThatThrownBy(() -> manager.install(FirewallPlan.of(settings(SinkKind.IPSET))))
+                .isInstanceOf(FirewallException.class)
+                .hasMessageContaining("ip6tables -w -t mangle -A BTBLOCKER -m set --match-set torrent_block6");
+        assertThat(saved()).isEqualTo(before);
+        assertThat(ns.ok("ipset", "list", "-n")).as("the existing set is kept, the one we created is gone")
+                .isEqualTo("torrent_block6\n");
+    }
+}

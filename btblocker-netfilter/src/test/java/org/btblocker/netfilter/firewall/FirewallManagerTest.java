@@ -1,0 +1,154 @@
+package org.btblocker.netfilter.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.junit.jupiter.api.Test;
+
+class FirewallManagerTest {
+
+    private static final FirewallPlan PLAN = FirewallPlan.of(Settings.ipset(List.of("eth0", "eth1"), List.of(22)));
+
+    /** Another user of the firewall, whose rules must survive everything we do. */
+    private static FakeFirewall withForeignRules() {
+        return new FakeFirewall()
+                .foreignRule("iptables", "mangle", "FORWARD", "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS")
+                .foreignRule("iptables", "filter", "FORWARD", "-m conntrack --ctstate ESTABLISHED -j ACCEPT")
+                .foreignRule("ip6tables", "filter", "INPUT", "-i lo -j ACCEPT");
+    }
+
+    @Test
+    void installBuildsChainsAndJumpsAroundForeignRules() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        new FirewallManager(fw).install(PLAN);
+        assertThat(fw.rules("iptables", "mangle", "FORWARD")).containsExactly(
+                "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS",
+                "-i eth0 -j BTBLOCKER", "-o eth0 -j BTBLOCKER", "-i eth1 -j BTBLOCKER", "-o eth1 -j BTBLOCKER");
+        assertThat(fw.rules("iptables", "filter", "FORWARD")).containsExactly(
+                "-j BTBLOCKER_SAVE", "-m conntrack --ctstate ESTABLISHED -j ACCEPT");
+        assertThat(fw.rules("ip6tables", "mangle", "BTBLOCKER")).first()
+                .isEqualTo("-m set --match-set torrent_block6 src -j DROP");
+        assertThat(fw.rules("iptables", "mangle", "BTBLOCKER")).hasSize(7);
+        assertThat(fw.snapshot()).contains("ipsets [torrent_block, torrent_block6]");
+    }
+
+    @Test
+    void installTwiceIsTheSameAsOnce() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var manager = new FirewallManager(fw);
+        manager.install(PLAN);
+        String once = fw.snapshot();
+        fw.log.clear();
+        manager.install(PLAN);
+        assertThat(fw.snapshot()).isEqualTo(once);
+        assertThat(fw.log).map(Command::toString).as("existing chains are reused, not re-created")
+                .noneMatch(c -> c.contains(" -N ") || c.contains(" -I ") || c.contains("-A FORWARD")
+                        || c.contains("ipset create"))
+                .contains("iptables -w -t mangle -F BTBLOCKER", "ip6tables -w -t filter -F BTBLOCKER_SAVE");
+    }
+
+    @Test
+    void existingChainWithStaleRulesIsFlushedAndReused() throws Exception {
+        FakeFirewall fw = withForeignRules().chain("iptables", "mangle", "BTBLOCKER", "-p tcp -j NFQUEUE --queue-num 9");
+        new FirewallManager(fw).install(PLAN);
+        FakeFirewall fresh = withForeignRules();
+        new FirewallManager(fresh).install(PLAN);
+        assertThat(fw.snapshot()).isEqualTo(fresh.snapshot());
+        assertThat(fw.log).map(Command::toString).doesNotContain("iptables -w -t mangle -N BTBLOCKER");
+    }
+
+    @Test
+    void failureAtAnyStepRollsBackToTheStateBefore() {
+        int steps = PLAN.installSteps().size();
+        for (int k = 0; k < steps; k++) {
+            Command failing = PLAN.installSteps().get(k).apply();
+            FakeFirewall fw = withForeignRules();
+            String before = fw.snapshot();
+            fw.failWhen = failing::equals;
+            assertThatThrownBy(() -> new FirewallManager(fw).install(PLAN))
+                    .isInstanceOf(FirewallException.class)
+                    .hasMessageContaining("scripted failure").hasMessageContaining(failing.toString());
+            assertThat(fw.snapshot()).as("after failing step %d: %s", k, failing).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void rollbackKeepsBanSetsThatExistedBefore() {
+        FakeFirewall fw = withForeignRules().ipset("torrent_block");
+        fw.failWhen = c -> c.toString().equals("ip6tables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE");
+        assertThatThrownBy(() -> new FirewallManager(fw).install(PLAN)).isInstanceOf(FirewallException.class);
+        assertThat(fw.snapshot()).contains("ipsets [torrent_block]\n")
+                .doesNotContain("BTBLOCKER");
+    }
+
+    @Test
+    void removeRestoresTheStateBeforeExceptTheBanSets() throws Exception {
+        FakeFirewall fw = withForeignRules().ipset("torrent_block").ipset("torrent_block6");
+        String before = fw.snapshot();
+        var manager = new FirewallManager(fw);
+        manager.install(PLAN);
+        manager.remove(PLAN);
+        assertThat(fw.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void removeFindsJumpsOfOtherSettings() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var manager = new FirewallManager(fw);
+        var local = FirewallPlan.of(Settings.of(SinkKind.IPSET, true, 0, 1)
+                .withInterfaces(List.of("wan0")));
+        manager.install(local);
+        manager.remove(PLAN);
+        assertThat(fw.snapshot()).doesNotContain("BTBLOCKER");
+        assertThat(fw.rules("iptables", "filter", "FORWARD"))
+                .containsExactly("-m conntrack --ctstate ESTABLISHED -j ACCEPT");
+    }
+
+    @Test
+    void removeWhenNothingIsInstalledIsQuiet() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        String before = fw.snapshot();
+        new FirewallManager(fw).remove(PLAN);
+        assertThat(fw.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void removeReportsAChainThatCannotBeDeleted() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var manager = new FirewallManager(fw);
+        manager.install(PLAN);
+        fw.failWhen = c -> c.toString().equals("iptables -w -t mangle -X BTBLOCKER");
+        assertThatThrownBy(() -> manager.remove(PLAN)).isInstanceOf(FirewallException.class)
+                .hasMessage("could not remove all firewall rules: iptables -w -t mangle -X BTBLOCKER: scripted failure");
+    }
+
+    @Test
+    void nftablesSinkInstallsAndRemovesItsChainButKeepsTableAndSets() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var plan = FirewallPlan.of(Settings.of(SinkKind.NFTABLES, true, 0, 1));
+        var manager = new FirewallManager(fw);
+        manager.install(plan);
+        manager.install(plan);
+        assertThat(fw.snapshot()).contains(
+                "nft chain chain inet btblocker ban_forward: [iifname { \"eth0\" } ip saddr @banned4 drop, "
+                        + "iifname { \"eth0\" } ip6 saddr @banned6 drop, oifname { \"eth0\" } ip saddr @banned4 drop, "
+                        + "oifname { \"eth0\" } ip6 saddr @banned6 drop]",
+                "nft chain chain inet btblocker ban_input: [iifname { \"eth0\" } ip saddr @banned4 drop, "
+                        + "iifname { \"eth0\" } ip6 saddr @banned6 drop]");
+        manager.remove(plan);
+        assertThat(fw.snapshot()).contains("nft [set inet btblocker banned4, set inet btblocker banned6, "
+                + "table inet btblocker]\n").doesNotContain("ban_forward").doesNotContain("BTBLOCKER");
+    }
+
+    @Test
+    void missingProgramIsAOneLineError() {
+        CommandRunner none = c -> {
+            throw new java.io.IOException("Cannot run program \"" + c.program() + "\"");
+        };
+        assertThatThrownBy(() -> new FirewallManager(none).install(PLAN)).isInstanceOf(FirewallException.class)
+                .hasMessageStartingWith("could not add ipset torrent_block: ipset: Cannot run program")
+                .hasMessageNotContaining("\n");
+    }
+}

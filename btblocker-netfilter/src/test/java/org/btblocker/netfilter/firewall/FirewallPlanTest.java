@@ -1,0 +1,190 @@
+package org.btblocker.netfilter.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.junit.jupiter.api.Test;
+
+class FirewallPlanTest {
+
+    private static List<String> install(FirewallPlan plan) {
+        return plan.installSteps().stream().map(s -> s.apply().toString()).toList();
+    }
+
+    @Test
+    void ipsetSinkOneInterfaceBothFamiliesExactCommands() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of(53, 22)));
+        List<String> expected = List.of(
+                "ipset create torrent_block hash:ip family inet timeout 0",
+                "ipset create torrent_block6 hash:ip family inet6 timeout 0");
+        List<String> v4 = family("iptables", "torrent_block");
+        List<String> v6 = family("ip6tables", "torrent_block6");
+        assertThat(install(plan)).containsExactlyElementsOf(concat(expected, v4, v6));
+    }
+
+    private static List<String> family(String p, String set) {
+        return List.of(
+                p + " -w -t mangle -N BTBLOCKER",
+                p + " -w -t mangle -F BTBLOCKER",
+                p + " -w -t mangle -A BTBLOCKER -m set --match-set " + set + " src -j DROP",
+                p + " -w -t mangle -A BTBLOCKER -m connmark --mark 0x1/0x3 -j RETURN",
+                p + " -w -t mangle -A BTBLOCKER -m connmark --mark 0x2/0x3 -j DROP",
+                p + " -w -t mangle -A BTBLOCKER -p tcp -m multiport --ports 22,53 -j RETURN",
+                p + " -w -t mangle -A BTBLOCKER -p udp -m multiport --ports 22,53 -j RETURN",
+                p + " -w -t mangle -A BTBLOCKER -p tcp -j NFQUEUE --queue-num 0 --queue-bypass",
+                p + " -w -t mangle -A BTBLOCKER -p udp -j NFQUEUE --queue-num 0 --queue-bypass",
+                p + " -w -t filter -N BTBLOCKER_SAVE",
+                p + " -w -t filter -F BTBLOCKER_SAVE",
+                p + " -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x0/0x3 -j RETURN",
+                p + " -w -t filter -A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x3 --ctmask 0x3",
+                p + " -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x2/0x3 -j DROP",
+                p + " -w -t mangle -A FORWARD -i eth0 -j BTBLOCKER",
+                p + " -w -t mangle -A FORWARD -o eth0 -j BTBLOCKER",
+                p + " -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE");
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        return java.util.Arrays.stream(parts).flatMap(List::stream).toList();
+    }
+
+    @Test
+    void checksAndUndosMatchTheObjects() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of()));
+        Step chain = plan.installSteps().stream().filter(s -> s.apply().toString()
+                .equals("iptables -w -t mangle -N BTBLOCKER")).findFirst().orElseThrow();
+        assertThat(chain.check()).hasToString("iptables -w -t mangle -n -L BTBLOCKER");
+        assertThat(chain.undo()).map(Command::toString).containsExactly(
+                "iptables -w -t mangle -F BTBLOCKER", "iptables -w -t mangle -X BTBLOCKER");
+        assertThat(chain.undoIfPresent()).isTrue();
+        Step jump = plan.installSteps().stream().filter(s -> s.apply().toString()
+                .equals("ip6tables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE")).findFirst().orElseThrow();
+        assertThat(jump.check()).hasToString("ip6tables -w -t filter -C FORWARD -j BTBLOCKER_SAVE");
+        assertThat(jump.undo()).map(Command::toString).containsExactly(
+                "ip6tables -w -t filter -D FORWARD -j BTBLOCKER_SAVE");
+        Step set = plan.installSteps().get(0);
+        assertThat(set.check()).hasToString("ipset list -n torrent_block");
+        assertThat(set.undoIfPresent()).as("an existing ban set is never destroyed").isFalse();
+    }
+
+    @Test
+    void noWhitelistMeansNoMultiportRule() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of()));
+        assertThat(install(plan)).noneMatch(c -> c.contains("multiport"));
+    }
+
+    @Test
+    void queueBalanceWhenMoreThanOneQueue() {
+        FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, false, 4, 3));
+        assertThat(install(plan)).contains(
+                "iptables -w -t mangle -A BTBLOCKER -p tcp -j NFQUEUE --queue-balance 4:6 --queue-bypass",
+                "ip6tables -w -t mangle -A BTBLOCKER -p udp -j NFQUEUE --queue-balance 4:6 --queue-bypass")
+                .noneMatch(c -> c.contains("--queue-num"));
+    }
+
+    @Test
+    void whitelistIsChunkedByFifteenSortedAndDeduplicated() {
+        List<Integer> ports = new java.util.ArrayList<>(IntStream.rangeClosed(1, 20).map(i -> 1000 + i).boxed()
+                .toList());
+        java.util.Collections.reverse(ports);
+        ports.add(1001);
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), ports));
+        String first = "1001,1002,1003,1004,1005,1006,1007,1008,1009,1010,1011,1012,1013,1014,1015";
+        String second = "1016,1017,1018,1019,1020";
+        assertThat(install(plan).stream().filter(c -> c.startsWith("iptables ") && c.contains("multiport")))
+                .containsExactly(
+                        "iptables -w -t mangle -A BTBLOCKER -p tcp -m multiport --ports " + first + " -j RETURN",
+                        "iptables -w -t mangle -A BTBLOCKER -p tcp -m multiport --ports " + second + " -j RETURN",
+                        "iptables -w -t mangle -A BTBLOCKER -p udp -m multiport --ports " + first + " -j RETURN",
+                        "iptables -w -t mangle -A BTBLOCKER -p udp -m multiport --ports " + second + " -j RETURN");
+    }
+
+    @Test
+    void localTrafficHooksInputAndOutputToo() {
+        FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, true, 0, 1));
+        assertThat(install(plan).stream().filter(c -> c.startsWith("iptables ") && c.contains("-j BTBLOCKER")))
+                .containsExactly(
+                        "iptables -w -t mangle -A FORWARD -i eth0 -j BTBLOCKER",
+                        "iptables -w -t mangle -A FORWARD -o eth0 -j BTBLOCKER",
+                        "iptables -w -t mangle -A INPUT -i eth0 -j BTBLOCKER",
+                        "iptables -w -t mangle -A OUTPUT -o eth0 -j BTBLOCKER",
+                        "iptables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE",
+                        "iptables -w -t filter -I INPUT 1 -j BTBLOCKER_SAVE",
+                        "iptables -w -t filter -I OUTPUT 1 -j BTBLOCKER_SAVE");
+    }
+
+    @Test
+    void marksUseTheConfiguredMask() {
+        FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, false, 0, 1));
+        assertThat(install(plan)).contains(
+                "iptables -w -t mangle -A BTBLOCKER -m connmark --mark 0x10/0x30 -j RETURN",
+                "iptables -w -t mangle -A BTBLOCKER -m connmark --mark 0x20/0x30 -j DROP",
+                "iptables -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x0/0x30 -j RETURN",
+                "iptables -w -t filter -A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x30 --ctmask 0x30",
+                "iptables -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x20/0x30 -j DROP");
+    }
+
+    @Test
+    void logSinkHasNoDropRuleAndNoSets() {
+        FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, false, 0, 1));
+        assertThat(install(plan)).noneMatch(c -> c.contains("--match-set") || c.startsWith("ipset")
+                || c.startsWith("nft"));
+    }
+
+    @Test
+    void nftablesSinkOwnsTableSetsAndEarlierChain() {
+        var s = new FirewallSettings(List.of("eth0", "wan.2"), false, 0, 1, List.of(), SinkKind.NFTABLES,
+                "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+        List<String> cmds = install(FirewallPlan.of(s));
+        assertThat(cmds.subList(0, 10)).containsExactly(
+                "nft 'add table inet btblocker'",
+                "nft 'add set inet btblocker banned4 { type ipv4_addr ; flags timeout ; }'",
+                "nft 'add set inet btblocker banned6 { type ipv6_addr ; flags timeout ; }'",
+                "nft 'add chain inet btblocker ban_forward { type filter hook forward priority -160 ; policy accept ; }'",
+                "nft 'flush chain inet btblocker ban_forward'",
+                "nft 'add rule inet btblocker ban_forward iifname { \"eth0\", \"wan.2\" } ip saddr @banned4 drop'",
+                "nft 'add rule inet btblocker ban_forward iifname { \"eth0\", \"wan.2\" } ip6 saddr @banned6 drop'",
+                "nft 'add rule inet btblocker ban_forward oifname { \"eth0\", \"wan.2\" } ip saddr @banned4 drop'",
+                "nft 'add rule inet btblocker ban_forward oifname { \"eth0\", \"wan.2\" } ip6 saddr @banned6 drop'",
+                "iptables -w -t mangle -N BTBLOCKER");
+        assertThat(cmds).noneMatch(c -> c.contains("--match-set"));
+    }
+
+    @Test
+    void removeCommandsUndoJumpsThenChainsAndKeepSets() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of(22)));
+        List<String> v4 = List.of(
+                "iptables -w -t mangle -D FORWARD -i eth0 -j BTBLOCKER",
+                "iptables -w -t mangle -D FORWARD -o eth0 -j BTBLOCKER",
+                "iptables -w -t filter -D FORWARD -j BTBLOCKER_SAVE",
+                "iptables -w -t mangle -F BTBLOCKER",
+                "iptables -w -t mangle -X BTBLOCKER",
+                "iptables -w -t filter -F BTBLOCKER_SAVE",
+                "iptables -w -t filter -X BTBLOCKER_SAVE");
+        List<String> v6 = v4.stream().map(c -> "ip6" + c.substring(2)).toList();
+        assertThat(plan.removeCommands()).map(Command::toString).containsExactlyElementsOf(concat(v4, v6));
+    }
+
+    @Test
+    void printIsRestoreInput() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of(22)));
+        String text = plan.print();
+        assertThat(text).contains(
+                "ipset create torrent_block hash:ip family inet timeout 0 -exist\n",
+                "# iptables-restore --noflush\n*mangle\n:BTBLOCKER - [0:0]\n"
+                        + "-A BTBLOCKER -m set --match-set torrent_block src -j DROP\n",
+                "-A FORWARD -i eth0 -j BTBLOCKER\n-A FORWARD -o eth0 -j BTBLOCKER\nCOMMIT\n*filter\n"
+                        + ":BTBLOCKER_SAVE - [0:0]\n",
+                "-I FORWARD 1 -j BTBLOCKER_SAVE\nCOMMIT\n# ip6tables-restore --noflush\n",
+                "-A BTBLOCKER -m set --match-set torrent_block6 src -j DROP\n");
+    }
+
+    @Test
+    void printForNftablesShowsTheNftScript() {
+        String text = FirewallPlan.of(Settings.of(SinkKind.NFTABLES, true, 0, 1)).print();
+        assertThat(text).contains("# nft -f -\nadd table inet btblocker\n",
+                "add chain inet btblocker ban_input { type filter hook input priority -160 ; policy accept ; }\n");
+    }
+}
