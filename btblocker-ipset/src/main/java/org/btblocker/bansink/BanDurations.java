@@ -33,7 +33,9 @@ public final class BanDurations {
                 ? String.valueOf(v.unwrapped()) : null;
         long seconds = text == null ? -1 : parseSeconds(text);
         if (seconds <= 0 || seconds > MAX_SECONDS) {
-            throw new ConfigException.BadValue(v.origin(), path, "expected seconds (18000) or a duration (\"5h\") "
+            // Callers pass the btblocker block; name the key as the operator writes it.
+            String key = path.startsWith("btblocker.") ? path : "btblocker." + path;
+            throw new ConfigException.BadValue(v.origin(), key, "expected seconds (18000) or a duration (\"5h\") "
                     + "between 1 s and " + MAX_SECONDS + " s, got " + v.render());
         }
         return Duration.ofSeconds(seconds);

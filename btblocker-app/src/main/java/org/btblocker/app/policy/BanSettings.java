@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.btblocker.api.packet.CidrSet;
+import org.btblocker.bansink.BanDurations;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

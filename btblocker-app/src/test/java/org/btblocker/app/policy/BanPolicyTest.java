@@ -13,6 +13,7 @@ import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.packet.Addresses;
 import org.btblocker.api.packet.PacketView;
+import org.btblocker.bansink.BanDurations;
 import org.btblocker.engine.Decision;
 import org.junit.jupiter.api.Test;
 

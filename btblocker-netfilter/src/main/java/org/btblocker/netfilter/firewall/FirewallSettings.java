@@ -96,7 +96,7 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
 
     /**
      * Reads the settings from the {@code btblocker} block: {@code interfaces}, {@code queueNum}, {@code banSink},
-     * {@code ipsetName}, {@code nftables.table|set4|set6} and {@code firewall.queueCount|localTraffic|whitelistPorts|
+     * {@code ipsetName}, {@code nftables.table|set4|set6} and {@code queue.count}, {@code firewall.localTraffic|whitelistPorts|
      * marks.clean|marks.bittorrent|marks.mask}. Every key is read eagerly.
      *
      * @throws ConfigException naming the key that is missing or wrong
@@ -104,7 +104,7 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
     public static FirewallSettings from(Config btblocker) {
         List<String> interfaces = btblocker.getStringList("interfaces");
         int queueNum = btblocker.getInt("queueNum");
-        int queueCount = btblocker.getInt("firewall.queueCount");
+        int queueCount = btblocker.getInt("queue.count");
         boolean local = btblocker.getBoolean("firewall.localTraffic");
         List<Integer> ports = btblocker.getIntList("firewall.whitelistPorts");
         String sinkName = btblocker.getString("banSink");
@@ -134,7 +134,8 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
             String key = message.substring(0, Math.max(0, message.indexOf(' ')));
             key = key.endsWith(":") ? key.substring(0, key.length() - 1) : key;
             String path = switch (key) {
-                case "queueCount", "whitelistPorts" -> "firewall." + key;
+                case "queueCount" -> "queue.count";
+                case "whitelistPorts" -> "firewall." + key;
                 case "interfaces", "queueNum", "ipsetName", "nftables.table", "nftables.set4", "nftables.set6" -> key;
                 default -> "firewall";
             };

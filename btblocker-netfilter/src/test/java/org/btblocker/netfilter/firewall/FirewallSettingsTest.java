@@ -48,8 +48,8 @@ class FirewallSettingsTest implements WithQuickTheories {
         assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.banSink = iptables")))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("banSink")
                 .hasMessageContaining("expected ipset, nftables or log");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.queueCount = 0")))
-                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("firewall.queueCount");
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.queue.count = 0")))
+                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("queue.count");
         assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.interfaces = []")))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("interfaces");
         assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.whitelistPorts = [0]")))
