@@ -36,7 +36,9 @@ import java.util.stream.Collectors;
  *   forwarded and local (INPUT) packets alike, where a POSTROUTING rule would miss INPUT; and it lets the daemon
  *   block a flow with ACCEPT + bittorrent mark: the connection is remembered, then the packet is dropped. Setting the
  *   connmark in the verdict itself is not available on every kernel. It is inserted first so that a common
- *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it.</li>
+ *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it. Limit: a connection blocked at its very first packet
+ *   leaves no conntrack entry (it is confirmed only when a packet gets through), so its next packet is queued and
+ *   decided again; from the second packet on, the mark sticks (FirewallIT checks both marks on a real kernel).</li>
  *   <li><b>Marks</b>: only the bits of the configured mask are matched or saved.</li>
  *   <li><b>Sets</b> are created when missing and kept on removal: they hold the bans, which expire on their own.</li>
  * </ul>
