@@ -335,9 +335,19 @@ public final class FirewallPlan {
         return List.copyOf(jumps);
     }
 
-    /** Steps for the ban sets and the nft chains (family independent). */
-    List<Step> setSteps() {
-        return List.copyOf(setSteps);
+    /**
+     * For removal: our nft ban chains (check = exists, undo = delete), listed whatever the sink kind, so switching
+     * {@code banSink} away from nftables still removes them.
+     */
+    List<Step> nftChainCleanup() {
+        String t = settings.nftTable();
+        List<Step> out = new ArrayList<>();
+        for (String chain : List.of("ban_forward", "ban_input")) {
+            out.add(new Step("nftables chain " + chain, Command.of("nft", "list", "chain", "inet", t, chain),
+                    nft("delete chain inet " + t + " " + chain), List.of(nft("delete chain inet " + t + " " + chain)),
+                    true));
+        }
+        return out;
     }
 
     /**
