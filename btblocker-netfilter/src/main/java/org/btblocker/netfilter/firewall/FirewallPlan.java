@@ -39,6 +39,8 @@ import java.util.stream.Collectors;
  *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it. Limit: a connection blocked at its very first packet
  *   leaves no conntrack entry (it is confirmed only when a packet gets through), so its next packet is queued and
  *   decided again; from the second packet on, the mark sticks (FirewallIT checks both marks on a real kernel).</li>
+ *   <li><b>Several queues</b>: {@code --queue-balance} hashes the address pair symmetrically, so both directions of
+ *   a flow reach the same queue (and the same engine).</li>
  *   <li><b>Marks</b>: only the bits of the configured mask are matched or saved.</li>
  *   <li><b>Sets</b> are created when missing and kept on removal: they hold the bans, which expire on their own.</li>
  * </ul>
