@@ -140,12 +140,10 @@ class NftSetBanSinkTest {
                 "nftables: cannot create table inet btblocker with sets banned4, banned6 (EEXIST): a set of that name"
                         + " exists with another definition; delete it (nft delete set inet btblocker NAME) or change "
                         + "btblocker.nftables.set4/set6");
+        nft.failType = -1;
+        NftSetBanSink sink = open();
         nft.failType = NftSetCodec.NFT_MSG_NEWSETELEM;
         nft.failErrno = Errno.ENOENT;
-        NftSetBanSink sink;
-        nft.failType = -1;
-        sink = open();
-        nft.failType = NftSetCodec.NFT_MSG_NEWSETELEM;
         assertThatThrownBy(() -> sink.ban(new BanRequest(InetAddress.getByName("192.0.2.1"), Duration.ofSeconds(5),
                 "t", "r"))).isInstanceOf(BanException.class).hasMessage("nftables: add element 192.0.2.1 timeout "
                         + "5000ms to set inet btblocker banned4: ENOENT; the table or set was removed while btblocker "

@@ -52,6 +52,20 @@ public final class FirewallManager {
      * @throws FirewallException naming the failed step and the tool's message, after rolling back
      */
     public void install(FirewallPlan plan) throws FirewallException {
+        // Jumps of ours that this plan does not have (older settings: another interface) would keep sending
+        // traffic to our chains; they go first. Their absence is the state a rollback returns to.
+        List<String> stale = new ArrayList<>();
+        for (Family f : Family.values()) {
+            for (String[] hook : HOOKS) {
+                List<List<String>> keep = plan.jumps().stream()
+                        .filter(j -> j.family() == f && j.table().equals(hook[0]) && j.chain().equals(hook[1]))
+                        .map(FirewallPlan.Jump::spec).toList();
+                removeJumps(f, hook[0], hook[1], keep, stale);
+            }
+        }
+        if (!stale.isEmpty()) {
+            throw new FirewallException("could not remove old firewall rules: " + String.join("; ", stale));
+        }
         Deque<Done> done = new ArrayDeque<>();
         for (Step step : plan.installSteps()) {
             boolean present = step.check() != null && succeeds(step.check());
@@ -95,7 +109,7 @@ public final class FirewallManager {
         List<String> problems = new ArrayList<>();
         for (Family f : Family.values()) {
             for (String[] hook : HOOKS) {
-                removeJumps(f, hook[0], hook[1], problems);
+                removeJumps(f, hook[0], hook[1], List.of(), problems);
             }
         }
         for (FirewallPlan.OwnChain c : plan.chains()) {
@@ -110,8 +124,9 @@ public final class FirewallManager {
                 }
             }
         }
-        for (Step s : plan.setSteps()) {
-            if (s.undoIfPresent() && s.check() != null && succeeds(s.check())) {
+        // The nft ban chains, whatever the ban sink is now (it may have been nftables before).
+        for (Step s : plan.nftChainCleanup()) {
+            if (succeeds(s.check())) {
                 for (Command cmd : s.undo()) {
                     CommandRunner.Result r = run(cmd);
                     if (!r.isSuccess()) {
@@ -126,7 +141,8 @@ public final class FirewallManager {
         log.info("firewall rules removed");
     }
 
-    private void removeJumps(Family f, String table, String chain, List<String> problems) {
+    /** Deletes every jump to our chains in a built-in chain, except those whose match + target is in {@code keep}. */
+    private void removeJumps(Family f, String table, String chain, List<List<String>> keep, List<String> problems) {
         CommandRunner.Result listing = run(FirewallPlan.ipt(f, table, "-S", chain));
         if (!listing.isSuccess()) {
             return;     // table or tool absent: nothing of ours can be there
@@ -142,11 +158,15 @@ public final class FirewallManager {
                     || !(target.equals(FirewallPlan.CHAIN) || target.equals(FirewallPlan.SAVE_CHAIN))) {
                 continue;
             }
+            List<String> spec = words.subList(2, words.size());
+            if (keep.contains(spec)) {
+                continue;
+            }
             if (++removed > MAX_JUMPS_PER_CHAIN) {
                 problems.add("too many jumps in " + f.program() + " " + table + " " + chain);
                 return;
             }
-            Command delete = FirewallPlan.ipt(f, table, List.of("-D", chain), words.subList(2, words.size()));
+            Command delete = FirewallPlan.ipt(f, table, List.of("-D", chain), spec);
             CommandRunner.Result r = run(delete);
             if (!r.isSuccess()) {
                 problems.add(delete + ": " + r.firstErrorLine());

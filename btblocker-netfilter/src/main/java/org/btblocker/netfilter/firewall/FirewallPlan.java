@@ -36,7 +36,11 @@ import java.util.stream.Collectors;
  *   forwarded and local (INPUT) packets alike, where a POSTROUTING rule would miss INPUT; and it lets the daemon
  *   block a flow with ACCEPT + bittorrent mark: the connection is remembered, then the packet is dropped. Setting the
  *   connmark in the verdict itself is not available on every kernel. It is inserted first so that a common
- *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it.</li>
+ *   "ESTABLISHED,RELATED ACCEPT" rule cannot bypass it. Limit: a connection blocked at its very first packet
+ *   leaves no conntrack entry (it is confirmed only when a packet gets through), so its next packet is queued and
+ *   decided again; from the second packet on, the mark sticks (FirewallIT checks both marks on a real kernel).</li>
+ *   <li><b>Several queues</b>: {@code --queue-balance} hashes the address pair symmetrically, so both directions of
+ *   a flow reach the same queue (and the same engine).</li>
  *   <li><b>Marks</b>: only the bits of the configured mask are matched or saved.</li>
  *   <li><b>Sets</b> are created when missing and kept on removal: they hold the bans, which expire on their own.</li>
  * </ul>
@@ -333,9 +337,19 @@ public final class FirewallPlan {
         return List.copyOf(jumps);
     }
 
-    /** Steps for the ban sets and the nft chains (family independent). */
-    List<Step> setSteps() {
-        return List.copyOf(setSteps);
+    /**
+     * For removal: our nft ban chains (check = exists, undo = delete), listed whatever the sink kind, so switching
+     * {@code banSink} away from nftables still removes them.
+     */
+    List<Step> nftChainCleanup() {
+        String t = settings.nftTable();
+        List<Step> out = new ArrayList<>();
+        for (String chain : List.of("ban_forward", "ban_input")) {
+            out.add(new Step("nftables chain " + chain, Command.of("nft", "list", "chain", "inet", t, chain),
+                    nft("delete chain inet " + t + " " + chain), List.of(nft("delete chain inet " + t + " " + chain)),
+                    true));
+        }
+        return out;
     }
 
     /**

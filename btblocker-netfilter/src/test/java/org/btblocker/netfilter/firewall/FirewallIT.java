@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.btblocker.netlink.NetNs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,5 +127,95 @@ class FirewallIT {
         assertThat(saved()).isEqualTo(before);
         assertThat(ns.ok("ipset", "list", "-n")).as("the existing set is kept, the one we created is gone")
                 .isEqualTo("torrent_block6\n");
+    }
+
+    /** True when a TCP connection from namespace {@code from} to {@code to:port} is established within 1 s. */
+    private static boolean connects(String from, String to, int port) throws Exception {
+        SocketChannel ch;
+        try (NetNs in = NetNs.enter(from)) {
+            // A socket belongs to the namespace its fd was created in: SocketChannel.open creates it now
+            // (java.net.Socket would only create it at connect time, outside the namespace).
+            ch = SocketChannel.open();
+        }
+        try (ch) {
+            ch.socket().connect(new InetSocketAddress(to, port), 1000);
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void withoutADaemonTrafficFlowsAndBannedSourcesAreDropped() throws Exception {
+        try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
+            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
+            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
+            ns.ok("ip", "link", "set", "btbp0", "up");
+            ns.ok("ip", "link", "set", "lo", "up");
+            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
+            peer.ok("ip", "link", "set", "btbp1", "up");
+            ServerSocket server;
+            try (NetNs in = NetNs.enter(ns.name)) {
+                server = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
+            }
+            try (server) {
+                int port = server.getLocalPort();
+                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(), SinkKind.IPSET,
+                        "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+                var plan = FirewallPlan.of(settings);
+                var manager = new FirewallManager(ns);
+                manager.install(plan);
+                // Queued with --queue-bypass and nobody listening on queue 7: the kernel accepts (fail open).
+                assertThat(connects(peer.name, "10.200.0.1", port)).isTrue();
+                assertThat(ns.ok("iptables", "-t", "mangle", "-v", "-n", "-L", "BTBLOCKER"))
+                        .containsPattern("(?m)^\\s*[1-9]\\d*\\s+\\d+\\s+NFQUEUE\\s+6\\b");
+
+                ns.ok("ipset", "add", "torrent_block", "10.200.0.2");
+                assertThat(connects(peer.name, "10.200.0.1", port)).as("banned source").isFalse();
+
+                manager.remove(plan);
+                assertThat(connects(peer.name, "10.200.0.1", port)).as("rules removed").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theDaemonsMarkIsSavedToTheConnectionAndBittorrentIsDropped() throws Exception {
+        assumeTrue(new FirewallProbe.SystemHost().hasProgram("conntrack"), "needs conntrack");
+        try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
+            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
+            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
+            ns.ok("ip", "link", "set", "btbp0", "up");
+            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
+            peer.ok("ip", "link", "set", "btbp1", "up");
+            ServerSocket clean;
+            ServerSocket torrent;
+            try (NetNs in = NetNs.enter(ns.name)) {
+                clean = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
+                torrent = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
+            }
+            try (clean; torrent) {
+                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(), SinkKind.LOG,
+                        "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+                new FirewallManager(ns).install(FirewallPlan.of(settings));
+                // Stand-in for the daemon's verdicts (ACCEPT with a packet mark), placed before the queue rule. The
+                // bittorrent decision comes after the handshake, as real detections do: a connection dropped at its
+                // very first packet is never confirmed by conntrack, so there would be no entry to remember it by.
+                ns.ok("iptables", "-t", "mangle", "-I", "BTBLOCKER", "1", "-p", "tcp", "--dport",
+                        String.valueOf(clean.getLocalPort()), "-j", "MARK", "--set-xmark", "0x1/0x3");
+                ns.ok("iptables", "-t", "mangle", "-I", "BTBLOCKER", "1", "-p", "tcp", "--dport",
+                        String.valueOf(torrent.getLocalPort()), "-m", "conntrack", "--ctstate", "ESTABLISHED",
+                        "-j", "MARK", "--set-xmark", "0x2/0x3");
+                assertThat(connects(peer.name, "10.200.0.1", clean.getLocalPort())).isTrue();
+                assertThat(connects(peer.name, "10.200.0.1", torrent.getLocalPort())).isTrue();
+
+                String ct = ns.ok("conntrack", "-L", "-p", "tcp");
+                assertThat(ct).containsPattern("dport=" + clean.getLocalPort() + " .*mark=1\\b")
+                        .containsPattern("dport=" + torrent.getLocalPort() + " .*mark=2\\b");
+                // The handshake's last ACK carried the bittorrent mark: saved to the connection, then dropped.
+                assertThat(ns.ok("iptables", "-t", "filter", "-v", "-n", "-L", "BTBLOCKER_SAVE"))
+                        .containsPattern("(?m)^\\s*[1-9]\\d*\\s+\\d+\\s+DROP .*mark match 0x2/0x3");
+            }
+        }
     }
 }

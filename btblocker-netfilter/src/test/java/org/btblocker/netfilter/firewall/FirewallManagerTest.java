@@ -151,4 +151,27 @@ class FirewallManagerTest {
                 .hasMessageStartingWith("could not add ipset torrent_block: ipset: Cannot run program")
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void reinstallWithOtherInterfacesDropsTheOldJumps() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var manager = new FirewallManager(fw);
+        manager.install(FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of())));
+        manager.install(FirewallPlan.of(Settings.ipset(List.of("eth1"), List.of())));
+        assertThat(fw.rules("iptables", "mangle", "FORWARD")).containsExactly(
+                "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS", "-i eth1 -j BTBLOCKER", "-o eth1 -j BTBLOCKER");
+        FakeFirewall fresh = withForeignRules();
+        new FirewallManager(fresh).install(FirewallPlan.of(Settings.ipset(List.of("eth1"), List.of())));
+        assertThat(fw.snapshot()).isEqualTo(fresh.snapshot());
+    }
+
+    @Test
+    void removeAlsoTakesNftChainsLeftByAnEarlierNftablesSink() throws Exception {
+        FakeFirewall fw = withForeignRules();
+        var manager = new FirewallManager(fw);
+        manager.install(FirewallPlan.of(Settings.of(SinkKind.NFTABLES, true, 0, 1)));
+        manager.remove(FirewallPlan.of(Settings.of(SinkKind.IPSET, false, 0, 1)));
+        assertThat(fw.snapshot()).doesNotContain("ban_forward").doesNotContain("ban_input")
+                .doesNotContain("BTBLOCKER");
+    }
 }
