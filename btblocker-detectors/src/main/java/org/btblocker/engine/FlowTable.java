@@ -59,6 +59,14 @@ final class FlowTable {
         allocate(Math.min(maxCapacity, Math.max(16, Integer.highestOneBit(Math.max(1, initialCapacity - 1)) << 1)));
     }
 
+    /** An empty table of {@code newCapacity} entries with the settings and hash seed of {@code template}. */
+    private FlowTable(FlowTable template, int newCapacity) {
+        this.maxCapacity = template.maxCapacity;
+        this.slotsPerFlow = template.slotsPerFlow;
+        this.seed = template.seed;
+        allocate(newCapacity);
+    }
+
     private void allocate(int newCapacity) {
         capacity = newCapacity;
         mask = newCapacity - 1;
@@ -195,26 +203,31 @@ final class FlowTable {
     }
 
     private void move(int from, int to) {
-        aHi[to] = aHi[from];
-        aLo[to] = aLo[from];
-        bHi[to] = bHi[from];
-        bLo[to] = bLo[from];
-        ports[to] = ports[from];
-        protocol[to] = protocol[from];
-        hashes[to] = hashes[from];
-        state[to] = state[from];
-        flags[to] = flags[from];
-        packets[2 * to] = packets[2 * from];
-        packets[2 * to + 1] = packets[2 * from + 1];
-        payloadPackets[2 * to] = payloadPackets[2 * from];
-        payloadPackets[2 * to + 1] = payloadPackets[2 * from + 1];
-        bytes[2 * to] = bytes[2 * from];
-        bytes[2 * to + 1] = bytes[2 * from + 1];
-        lastSeen[to] = lastSeen[from];
-        liveDetectors[to] = liveDetectors[from];
-        handshakeSeq[to] = handshakeSeq[from];
-        decidedBy[to] = decidedBy[from];
-        System.arraycopy(slots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
+        copyEntry(this, from, to);
+    }
+
+    /** Copies every column of entry {@code from} of {@code src} into entry {@code to} of this table. */
+    private void copyEntry(FlowTable src, int from, int to) {
+        aHi[to] = src.aHi[from];
+        aLo[to] = src.aLo[from];
+        bHi[to] = src.bHi[from];
+        bLo[to] = src.bLo[from];
+        ports[to] = src.ports[from];
+        protocol[to] = src.protocol[from];
+        hashes[to] = src.hashes[from];
+        state[to] = src.state[from];
+        flags[to] = src.flags[from];
+        packets[2 * to] = src.packets[2 * from];
+        packets[2 * to + 1] = src.packets[2 * from + 1];
+        payloadPackets[2 * to] = src.payloadPackets[2 * from];
+        payloadPackets[2 * to + 1] = src.payloadPackets[2 * from + 1];
+        bytes[2 * to] = src.bytes[2 * from];
+        bytes[2 * to + 1] = src.bytes[2 * from + 1];
+        lastSeen[to] = src.lastSeen[from];
+        liveDetectors[to] = src.liveDetectors[from];
+        handshakeSeq[to] = src.handshakeSeq[from];
+        decidedBy[to] = src.decidedBy[from];
+        System.arraycopy(src.slots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
     }
 
     private void clear(int i) {
@@ -243,41 +256,36 @@ final class FlowTable {
         size = 0;
     }
 
+    /** Doubles the capacity: a bigger table with the same seed takes every entry, then lends us its columns. */
     private void grow() {
-        long[] oaHi = aHi, oaLo = aLo, obHi = bHi, obLo = bLo, oBytes = bytes, oLast = lastSeen, oSlots = slots;
-        int[] oPorts = ports, oHashes = hashes, oFlags = flags, oPackets = packets, oPayload = payloadPackets,
-                oLive = liveDetectors, oSeq = handshakeSeq;
-        byte[] oProto = protocol, oState = state, oDecided = decidedBy;
-        int oldCapacity = capacity;
-        allocate(capacity * 2);
-        for (int from = 0; from < oldCapacity; from++) {
-            if (oState[from] == EMPTY) {
-                continue;
+        FlowTable bigger = new FlowTable(this, capacity * 2);
+        for (int from = 0; from < capacity; from++) {
+            if (state[from] != EMPTY) {
+                int to = hashes[from] & bigger.mask;
+                while (bigger.state[to] != EMPTY) {
+                    to = (to + 1) & bigger.mask;
+                }
+                bigger.copyEntry(this, from, to);
             }
-            int to = oHashes[from] & mask;
-            while (state[to] != EMPTY) {
-                to = (to + 1) & mask;
-            }
-            aHi[to] = oaHi[from];
-            aLo[to] = oaLo[from];
-            bHi[to] = obHi[from];
-            bLo[to] = obLo[from];
-            ports[to] = oPorts[from];
-            protocol[to] = oProto[from];
-            hashes[to] = oHashes[from];
-            state[to] = oState[from];
-            flags[to] = oFlags[from];
-            packets[2 * to] = oPackets[2 * from];
-            packets[2 * to + 1] = oPackets[2 * from + 1];
-            payloadPackets[2 * to] = oPayload[2 * from];
-            payloadPackets[2 * to + 1] = oPayload[2 * from + 1];
-            bytes[2 * to] = oBytes[2 * from];
-            bytes[2 * to + 1] = oBytes[2 * from + 1];
-            lastSeen[to] = oLast[from];
-            liveDetectors[to] = oLive[from];
-            handshakeSeq[to] = oSeq[from];
-            decidedBy[to] = oDecided[from];
-            System.arraycopy(oSlots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
         }
+        capacity = bigger.capacity;
+        mask = bigger.mask;
+        aHi = bigger.aHi;
+        aLo = bigger.aLo;
+        bHi = bigger.bHi;
+        bLo = bigger.bLo;
+        ports = bigger.ports;
+        protocol = bigger.protocol;
+        hashes = bigger.hashes;
+        state = bigger.state;
+        flags = bigger.flags;
+        packets = bigger.packets;
+        payloadPackets = bigger.payloadPackets;
+        bytes = bigger.bytes;
+        lastSeen = bigger.lastSeen;
+        liveDetectors = bigger.liveDetectors;
+        handshakeSeq = bigger.handshakeSeq;
+        decidedBy = bigger.decidedBy;
+        slots = bigger.slots;
     }
 }
