@@ -57,6 +57,7 @@ public final class Daemon implements AutoCloseable {
     private FirewallPlan installedPlan;
     private ScheduledExecutorService statsTimer;
     private boolean closed;
+    private volatile long lastBypassed;
 
     private Daemon(Config root) {
         this.root = root;
@@ -166,10 +167,30 @@ public final class Daemon implements AutoCloseable {
                 s.gaps(), e.detectorErrors());
             MDC.remove("queue");
         }
+        if (installedPlan != null && !queues.isEmpty()) {
+            long matched = FirewallManager.system().queuedByRules();
+            long received = 0;
+            for (QueueService queue : queues) {
+                received += queue.stats().received();
+            }
+            // With FAIL_OPEN the kernel lets packets of a full queue through without telling us: count them here.
+            long bypassed = matched < 0 ? -1 : Math.max(0, matched - received);
+            if (bypassed > lastBypassed && lastBypassed >= 0) {
+                log.warn("{} packets bypassed the queue since the last report (queue full or btblocker too slow); "
+                    + "{} in all: consider btblocker.queue.count or btblocker.queue.maxLength", bypassed - lastBypassed,
+                    bypassed);
+            }
+            lastBypassed = bypassed;
+        }
         if (banWorker != null) {
             log.info("bans: {} made, {} failed, {} decisions dropped (ban queue full)", banWorker.bans(),
                 banWorker.banFailures(), banWorker.dropped());
         }
+    }
+
+    /** Packets the kernel let through our NFQUEUE rules without queueing them (full queue), -1 if unknown. */
+    public long bypassedPackets() {
+        return lastBypassed;
     }
 
     /** Statistics of queue {@code n} (for tests and metrics). */
