@@ -127,6 +127,11 @@ final class GatewayLab implements AutoCloseable {
         in(gateway, "ip", "-6", "addr", "add", "fd91:1::1/64", "dev", gwClientIf, "nodad").ok();
         in(gateway, "ip", "-6", "addr", "add", "fd91:2::1/64", "dev", gwServerIf, "nodad").ok();
         in(server, "ip", "-6", "addr", "add", SERVER6 + "/64", "dev", serverIf, "nodad").ok();
+        // wire-sized packets (no TSO super-packets), so packet counts compare with a real link's
+        in(client, "ip", "link", "set", clientIf, "gso_max_segs", "1").ok();
+        in(server, "ip", "link", "set", serverIf, "gso_max_segs", "1").ok();
+        in(gateway, "ip", "link", "set", gwClientIf, "gso_max_segs", "1").ok();
+        in(gateway, "ip", "link", "set", gwServerIf, "gso_max_segs", "1").ok();
         in(client, "ip", "link", "set", clientIf, "up").ok();
         in(gateway, "ip", "link", "set", gwClientIf, "up").ok();
         in(gateway, "ip", "link", "set", gwServerIf, "up").ok();

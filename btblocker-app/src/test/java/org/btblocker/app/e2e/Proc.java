@@ -1,10 +1,10 @@
 package org.btblocker.app.e2e;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,47 +25,86 @@ final class Proc implements AutoCloseable {
     private final Thread outReader;
     private final Thread errReader;
 
-    private Proc(String name, Process process) {
+    private Proc(String name, Process process, Path outFile, Path errFile) {
         this.name = name;
         this.process = process;
-        this.outReader = reader(process.getInputStream(), out, name + "-out");
-        this.errReader = reader(process.getErrorStream(), err, name + "-err");
+        this.outReader = reader(outFile, out, name + "-out");
+        this.errReader = reader(errFile, err, name + "-err");
     }
 
-    /** Starts {@code argv}; stdin is closed at once. */
+    /**
+     * Starts {@code argv}; stdin is closed at once. stdout and stderr go to files that are followed: reading pipes
+     * directly loses the last lines of a process that exits right after writing them (the JDK drains and closes the
+     * pipe on exit under the reader's feet).
+     */
     static Proc start(String name, List<String> argv) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv);
+            Path outFile = Files.createTempFile("btbe2e-out", ".log");
+            Path errFile = Files.createTempFile("btbe2e-err", ".log");
+            outFile.toFile().deleteOnExit();
+            errFile.toFile().deleteOnExit();
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(outFile.toFile())
+                .redirectError(errFile.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
+                    "/dev/null")));
             pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-            Process p = pb.start();
-            p.getOutputStream().close();
-            return new Proc(name, p);
+            return new Proc(name, pb.start(), outFile, errFile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + argv + ": " + e.getMessage(), e);
         }
     }
 
-    private Thread reader(InputStream in, List<String> lines, String threadName) {
+    /** Follows {@code file} line by line until the process has exited and everything it wrote is read. */
+    private Thread reader(Path file, List<String> lines, String threadName) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (this) {
-                        lines.add(line);
-                        notifyAll();
+            try (InputStream in = Files.newInputStream(file)) {
+                java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+                byte[] buf = new byte[8192];
+                boolean exited = false;
+                while (true) {
+                    int n = in.read(buf);
+                    if (n > 0) {
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n') {
+                                add(lines, partial.toString(StandardCharsets.UTF_8));
+                                partial.reset();
+                            } else {
+                                partial.write(buf[i]);
+                            }
+                        }
+                        continue;
                     }
+                    if (exited) {
+                        if (partial.size() > 0) {
+                            add(lines, partial.toString(StandardCharsets.UTF_8));
+                        }
+                        break;
+                    }
+                    // at the end of what was written: one more pass after the exit picks up the rest
+                    exited = process.waitFor(20, TimeUnit.MILLISECONDS);
                 }
             } catch (IOException e) {
-                // stream closed with the process
+                // temp file gone: nothing more to read
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 synchronized (this) {
                     notifyAll();
+                }
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // temp file
                 }
             }
         }, threadName);
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private synchronized void add(List<String> lines, String line) {
+        lines.add(line);
+        notifyAll();
     }
 
     /** The process id (of {@code ip netns exec}, which execs the program itself, so it is the program's). */
