@@ -1,6 +1,7 @@
 package org.btblocker.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,11 +32,10 @@ class HandshakeBlockIT {
 
     @AfterEach
     void stopDaemon() {
-        if (daemon != null) {
-            daemon.close();
-            daemon.awaitExit(Duration.ofSeconds(30));
-            daemon = null;
+        if (daemon != null && daemon.isAlive()) {
+            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
         }
+        daemon = null;
         lab.resetGateway();
     }
 
@@ -101,5 +101,35 @@ class HandshakeBlockIT {
         assertThat(lab.ipsetMembers("torrent_block6")).isEmpty();
         assertThat(daemon.errMatching("BLOCK")).singleElement().asString().contains("monitorOnly")
             .doesNotContain("ban=" + GatewayLab.CLIENT4);
+    }
+
+    @Test
+    void twoBalancedQueuesBlockAsOne() {
+        daemon = lab.startDaemon("queue.count = 2");
+        assertThat(lab.in(lab.gateway, "iptables-save").ok()).contains("--queue-balance 0:1");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "3");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3");
+        daemon.awaitErr("BLOCK tcp .* detector=handshake", Duration.ofSeconds(10));
+        assertThat(sink.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1)).isEqualTo("0");
+        assertThat(lab.ipsetMembers("torrent_block")).containsOnlyKeys(GatewayLab.CLIENT4);
+    }
+
+    @Test
+    void nftablesSinkBansAndItsSetDropsTheClient() {
+        assumeTrue(GatewayLab.onPath("nft"), "the nftables sink test needs `nft`");
+        daemon = lab.startDaemon("banSink = nftables");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER6, "6881", "4");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER6, "6881", Wire.handshake(), "0.3");
+        assertThat(daemon.awaitErr("BLOCK tcp .* detector=handshake.*", Duration.ofSeconds(10)).group())
+            .endsWith("ban=" + GatewayLab.CLIENT6 + "/600s");
+        assertThat(sink.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1)).isEqualTo("0");
+        assertThat(lab.in(lab.gateway, "nft", "list", "set", "inet", "btblocker", "banned6").ok())
+            .contains(GatewayLab.CLIENT6).containsPattern("expires (9m5\\d|10m)");
+
+        Proc other = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER6, "8080", "3");
+        assertThat(lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER6, "8080", "00", "0")).singleElement()
+            .asString().startsWith("CONNECT_FAILED");
+        assertThat(other.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1)).isEqualTo("0");
+        lab.in(lab.gateway, "nft", "delete", "table", "inet", "btblocker");   // the bans stay otherwise
     }
 }

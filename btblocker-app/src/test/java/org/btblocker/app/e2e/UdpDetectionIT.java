@@ -33,11 +33,10 @@ class UdpDetectionIT {
 
     @AfterEach
     void stopDaemon() {
-        if (daemon != null) {
-            daemon.close();
-            daemon.awaitExit(Duration.ofSeconds(30));
-            daemon = null;
+        if (daemon != null && daemon.isAlive()) {
+            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
         }
+        daemon = null;
         lab.resetGateway();
     }
 
