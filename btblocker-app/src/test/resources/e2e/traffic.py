@@ -56,8 +56,11 @@ def tcp_sink(host, port, timeout):
 
 
 def tcp_send(host, port, hexdata, linger):
-    """Connects (2 s timeout) and sends the bytes; prints CONNECTED/SENT or CONNECT_FAILED <error> <seconds>."""
+    """Connects (2 s timeout) and sends the bytes; prints CONNECTED/SENT or CONNECT_FAILED <error> <seconds>.
+
+    Commas in `hexdata` split it into segments sent 0.2 s apart (TCP_NODELAY: one segment each)."""
     s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     s.settimeout(2.0)
     t0 = time.monotonic()
     try:
@@ -66,9 +69,14 @@ def tcp_send(host, port, hexdata, linger):
         out('CONNECT_FAILED', type(e).__name__, '%.2f' % (time.monotonic() - t0))
         return
     out('CONNECTED', '%.2f' % (time.monotonic() - t0))
-    data = bytes.fromhex(hexdata)
-    s.sendall(data)
-    out('SENT', len(data))
+    sent = 0
+    for i, part in enumerate(hexdata.split(',')):
+        if i:
+            time.sleep(0.2)
+        data = bytes.fromhex(part)
+        s.sendall(data)
+        sent += len(data)
+    out('SENT', sent)
     time.sleep(float(linger))
     # close with RST: no retransmissions of dropped data outlive the test
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
