@@ -68,4 +68,18 @@ class HandshakeVariantsIT {
         assertThat(lab.ipsetMembers("torrent_block")).isEmpty();
         assertThat(daemon.errMatching("BLOCK .*ban=" + GatewayLab.CLIENT4)).isEmpty();
     }
+
+    @Test
+    void jsonLogFormatWritesTheDecisionAsOneObject() {
+        daemon = lab.startDaemon("logFormat = json");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "2");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3");
+        daemon.awaitErr("\"formattedMessage\":\"BLOCK tcp ", Duration.ofSeconds(10));
+        // logback's JSON writes "/" as "\/"
+        assertThat(daemon.err()).filteredOn(l -> l.contains("BLOCK tcp")).singleElement().asString()
+            .startsWith("{").endsWith("}").contains("{\"detector\":\"handshake\"}")
+            .contains("{\"src\":\"" + GatewayLab.CLIENT4 + ":")
+            .containsPattern("\\{\"ban\":\"" + GatewayLab.CLIENT4.replace(".", "\\.") + "\\\\?/600s\"}");
+        sink.awaitExit(Duration.ofSeconds(10));
+    }
 }
