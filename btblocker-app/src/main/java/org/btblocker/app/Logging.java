@@ -33,6 +33,12 @@ public final class Logging {
         if (format.equals("json")) {
             JsonEncoder json = new JsonEncoder();
             json.setContext(context);
+            // the formatted text ("BLOCK tcp a -> b detector=..."), not the "{}" template plus an argument list;
+            // the decision's fields are in kvpList, and the logger context is noise on every line
+            json.setWithFormattedMessage(true);
+            json.setWithMessage(false);
+            json.setWithArguments(false);
+            json.setWithContext(false);
             json.start();
             encoder = json;
         } else {

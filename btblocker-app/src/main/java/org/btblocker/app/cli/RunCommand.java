@@ -1,6 +1,7 @@
 package org.btblocker.app.cli;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 import org.btblocker.app.Logging;
 import org.btblocker.app.daemon.Daemon;
@@ -26,10 +27,22 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Config root = configOptions.load();
         Logging.configure(root);
+        // SIGTERM/SIGINT stop the daemon and let run return 0: with only the JVM's default handling, a stop by
+        // signal exits with 143/130, which systemd and scripts count as a failure. Installed before the start, so a
+        // signal that arrives while starting is not lost; the shutdown hook stays as the fallback (other signals).
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+            } catch (IllegalArgumentException e) {
+                // signal reserved (e.g. -Xrs): the JVM's shutdown sequence runs the hook instead
+            }
+        }
         Daemon daemon = Daemon.start(root);
         Thread hook = new Thread(daemon::close, "btblocker-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        daemon.awaitStop();
+        stopRequested.await();
+        daemon.close();
         return 0;
     }
 }

@@ -55,6 +55,8 @@ public final class Daemon implements AutoCloseable {
     private BanSink sink;
     private BanWorker banWorker;
     private FirewallPlan installedPlan;
+    /** The manager that installed the rules also removes them: it knows what the firewall looked like before. */
+    private final FirewallManager firewallManager = FirewallManager.system();
     private ScheduledExecutorService statsTimer;
     private boolean closed;
     private volatile long lastBypassed;
@@ -120,7 +122,7 @@ public final class Daemon implements AutoCloseable {
         if (manage) {
             FirewallPlan plan = FirewallPlan.of(firewall);
             try {
-                FirewallManager.system().install(plan);
+                firewallManager.install(plan);
             } catch (FirewallException e) {
                 throw new UserException(ExitCodes.RUNTIME, "installing firewall rules failed (nothing was left "
                     + "installed): " + e.getMessage(), e);
@@ -215,7 +217,7 @@ public final class Daemon implements AutoCloseable {
         }
         if (installedPlan != null) {
             try {
-                FirewallManager.system().remove(installedPlan);
+                firewallManager.remove(installedPlan);
                 log.info("firewall rules removed");
             } catch (FirewallException e) {
                 log.error("removing firewall rules failed: {}; remove chains {} / {} by hand", e.getMessage(),

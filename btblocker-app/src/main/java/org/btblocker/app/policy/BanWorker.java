@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
+import org.btblocker.api.packet.Addresses;
 import org.btblocker.engine.Decision;
 import org.btblocker.engine.DecisionListener;
 import org.slf4j.Logger;
@@ -97,7 +98,9 @@ public final class BanWorker implements DecisionListener, AutoCloseable {
                 if (banned.length() > 0) {
                     banned.append(',');
                 }
-                banned.append(address.getHostAddress()).append('/').append(settings.duration().getSeconds())
+                // the same (compressed) form as the flow's addresses, so the line can be grepped by address
+                banned.append(Addresses.formatAddress(Addresses.hi(address), Addresses.lo(address))).append('/')
+                        .append(settings.duration().getSeconds())
                         .append('s');
             } catch (BanException | RuntimeException e) {
                 banFailures.incrementAndGet();

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.btblocker.netfilter.firewall.FirewallPlan.Family;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,20 @@ public final class FirewallManager {
     /** Bounds the jump-deletion loop even if a tool keeps reporting the same rule. */
     private static final int MAX_JUMPS_PER_CHAIN = 256;
 
+    /**
+     * The tables iptables-nft keeps our rules in. Adding a rule creates the table and the built-in chain in nftables
+     * when missing, and deleting the rules leaves them behind (empty, policy accept).
+     */
+    private static final String[][] NFT_IPTABLES_TABLES = {
+        {"ip", "mangle"}, {"ip", "filter"}, {"ip6", "mangle"}, {"ip6", "filter"},
+    };
+
     private final CommandRunner runner;
+    /**
+     * Chains of each iptables-nft table before {@link #install} ("ip mangle" → chain names; absent key: the table
+     * did not exist), so {@link #remove} can delete what iptables created for us. Null until install ran.
+     */
+    private Map<String, Set<String>> nftBaseline;
 
     /** Uses this runner for every command. */
     public FirewallManager(CommandRunner runner) {
@@ -66,6 +82,7 @@ public final class FirewallManager {
         if (!stale.isEmpty()) {
             throw new FirewallException("could not remove old firewall rules: " + String.join("; ", stale));
         }
+        nftBaseline = nftTables();
         Deque<Done> done = new ArrayDeque<>();
         for (Step step : plan.installSteps()) {
             boolean present = step.check() != null && succeeds(step.check());
@@ -73,6 +90,7 @@ public final class FirewallManager {
                 CommandRunner.Result r = run(step.apply());
                 if (!r.isSuccess()) {
                     rollback(done);
+                    removeEmptyNftTablesWeCreated(new ArrayList<>());
                     throw new FirewallException("could not add " + step.description() + ": " + r.firstErrorLine()
                             + " [" + step.apply() + "]");
                 }
@@ -135,6 +153,7 @@ public final class FirewallManager {
                 }
             }
         }
+        removeEmptyNftTablesWeCreated(problems);
         if (!problems.isEmpty()) {
             throw new FirewallException("could not remove all firewall rules: " + String.join("; ", problems));
         }
@@ -202,6 +221,54 @@ public final class FirewallManager {
             }
         }
         return total;
+    /** The iptables-nft tables that exist now, with their chain names ({@code nft list table}; none with legacy). */
+    private Map<String, Set<String>> nftTables() {
+        Map<String, Set<String>> tables = new HashMap<>();
+        for (String[] t : NFT_IPTABLES_TABLES) {
+            CommandRunner.Result r = run(Command.of("nft", "list", "table", t[0], t[1]));
+            if (r.isSuccess()) {
+                tables.put(t[0] + " " + t[1], NftTableListing.parse(r.stdout()).keySet());
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * After our rules are gone: deletes the iptables-nft tables, and built-in chains in tables that did exist, that
+     * were absent before {@link #install} and are now empty with policy accept, so a stop leaves the rule set as the
+     * start found it. Only when this manager ran the install (it knows the state before).
+     */
+    private void removeEmptyNftTablesWeCreated(List<String> problems) {
+        if (nftBaseline == null) {
+            return;
+        }
+        for (String[] t : NFT_IPTABLES_TABLES) {
+            String key = t[0] + " " + t[1];
+            CommandRunner.Result r = run(Command.of("nft", "list", "table", t[0], t[1]));
+            if (!r.isSuccess()) {
+                continue;
+            }
+            Map<String, NftTableListing.Chain> now = NftTableListing.parse(r.stdout());
+            Set<String> before = nftBaseline.get(key);
+            List<Command> deletes = new ArrayList<>();
+            if (before == null) {
+                if (NftTableListing.onlyEmptyAcceptChains(r.stdout(), now)) {
+                    deletes.add(Command.of("nft", "delete", "table", t[0], t[1]));
+                }
+            } else {
+                for (Map.Entry<String, NftTableListing.Chain> c : now.entrySet()) {
+                    if (!before.contains(c.getKey()) && c.getValue().emptyAccept()) {
+                        deletes.add(Command.of("nft", "delete", "chain", t[0], t[1], c.getKey()));
+                    }
+                }
+            }
+            for (Command cmd : deletes) {
+                CommandRunner.Result d = run(cmd);
+                if (!d.isSuccess()) {
+                    problems.add(cmd + ": " + d.firstErrorLine());
+                }
+            }
+        }
     }
 
     /** Checks the prerequisites of these settings on this host; see {@link FirewallProbe}. */

@@ -174,4 +174,53 @@ class FirewallManagerTest {
         assertThat(fw.snapshot()).doesNotContain("ban_forward").doesNotContain("ban_input")
                 .doesNotContain("BTBLOCKER");
     }
+
+    @Test
+    void removeDeletesTheIptablesNftTablesAndChainsTheInstallCreated() throws Exception {
+        FakeFirewall fw = new FakeFirewall();
+        // iptables-nft: "ip filter" exists with an operator's INPUT chain; the other tables appear on first use
+        java.util.Map<String, String> nft = new java.util.HashMap<>();
+        nft.put("ip filter", "table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter;"
+                + " policy accept;\n\t\tiifname \"lo\" accept\n\t}\n}\n");
+        List<Command> deletes = new java.util.ArrayList<>();
+        CommandRunner runner = c -> {
+            List<String> a = c.argv();
+            if (a.get(0).equals("nft") && a.size() == 5 && a.get(2).equals("table")) {
+                String key = a.get(3) + " " + a.get(4);
+                if (a.get(1).equals("delete")) {
+                    deletes.add(c);
+                    nft.remove(key);
+                    return CommandRunner.Result.ok("");
+                }
+                String listing = nft.get(key);
+                return listing == null ? CommandRunner.Result.failed(1, "No such file or directory")
+                        : CommandRunner.Result.ok(listing);
+            }
+            if (a.get(0).equals("nft") && a.get(1).equals("delete") && a.get(2).equals("chain")) {
+                deletes.add(c);
+                return CommandRunner.Result.ok("");
+            }
+            if (a.get(0).endsWith("tables") && (a.contains("-A") || a.contains("-I"))) {
+                String table = (a.get(0).equals("iptables") ? "ip " : "ip6 ") + a.get(a.indexOf("-t") + 1);
+                String chain = a.get(a.indexOf(a.contains("-A") ? "-A" : "-I") + 1);
+                if (chain.equals("FORWARD")) {
+                    nft.merge(table, "table " + table + " {\n\tchain FORWARD {\n\t\ttype filter hook forward"
+                            + " priority 0; policy accept;\n\t}\n}\n", (old, add) -> old.contains("FORWARD") ? old
+                            : old.substring(0, old.lastIndexOf('}')) + add.substring(add.indexOf("\tchain")));
+                }
+            }
+            return fw.run(c);
+        };
+        FirewallManager manager = new FirewallManager(runner);
+        manager.install(PLAN);
+        manager.remove(PLAN);
+        assertThat(deletes).extracting(Command::toString).containsExactlyInAnyOrder(
+                "nft delete table ip mangle", "nft delete chain ip filter FORWARD", "nft delete table ip6 mangle",
+                "nft delete table ip6 filter");
+
+        // a manager that did not install knows nothing of the state before, so it deletes no table
+        deletes.clear();
+        new FirewallManager(runner).remove(PLAN);
+        assertThat(deletes).isEmpty();
+    }
 }

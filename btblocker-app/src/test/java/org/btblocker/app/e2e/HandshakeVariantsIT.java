@@ -1,0 +1,85 @@
+package org.btblocker.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Variations on the handshake: split across TCP segments (the flow table sees the whole opening, the seed's
+ * per-packet check did not), and a client in {@code allowlist} (never blocked, never banned).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HandshakeVariantsIT {
+
+    private GatewayLab lab;
+    private Proc daemon;
+
+    @BeforeAll
+    void lab() {
+        GatewayLab.assumePrerequisites();
+        lab = GatewayLab.create();
+    }
+
+    @AfterEach
+    void stopDaemon() {
+        if (daemon != null && daemon.isAlive()) {
+            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
+        }
+        daemon = null;
+        lab.resetGateway();
+    }
+
+    @AfterAll
+    void deleteLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void handshakeSplitAcrossSegmentsIsStillBlocked() {
+        daemon = lab.startDaemon("");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "3");
+        String hs = Wire.handshake();
+        // 7 bytes ("\x13BitTor"), then the rest: neither segment alone holds the 20-byte protocol prefix
+        assertThat(lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881",
+            hs.substring(0, 14) + "," + hs.substring(14), "0.3")).contains("SENT 68");
+
+        daemon.awaitErr("BLOCK tcp .* detector=handshake", Duration.ofSeconds(10));
+        int read = Integer.parseInt(sink.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1));
+        assertThat(read).as("at most the first segment reached the server").isLessThanOrEqualTo(7);
+        assertThat(lab.ipsetMembers("torrent_block")).containsOnlyKeys(GatewayLab.CLIENT4);
+        assertThat(daemon.errMatching("BLOCK")).hasSize(1);
+    }
+
+    @Test
+    void allowlistedClientIsNeitherBlockedNorBanned() {
+        daemon = lab.startDaemon("allowlist = [\"10.91.1.0/24\"]");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "3");
+        assertThat(lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3"))
+            .contains("SENT 68");
+        assertThat(sink.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1)).isEqualTo("68");
+        assertThat(lab.ipsetMembers("torrent_block")).isEmpty();
+        assertThat(daemon.errMatching("BLOCK .*ban=" + GatewayLab.CLIENT4)).isEmpty();
+    }
+
+    @Test
+    void jsonLogFormatWritesTheDecisionAsOneObject() {
+        daemon = lab.startDaemon("logFormat = json");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "2");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3");
+        daemon.awaitErr("\"formattedMessage\":\"BLOCK tcp ", Duration.ofSeconds(10));
+        // logback's JSON writes "/" as "\/"
+        assertThat(daemon.err()).filteredOn(l -> l.contains("BLOCK tcp")).singleElement().asString()
+            .startsWith("{").endsWith("}").contains("{\"detector\":\"handshake\"}")
+            .contains("{\"src\":\"" + GatewayLab.CLIENT4 + ":")
+            .containsPattern("\\{\"ban\":\"" + GatewayLab.CLIENT4.replace(".", "\\.") + "\\\\?/600s\"}");
+        sink.awaitExit(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,121 @@
+package org.btblocker.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Ordinary traffic through the gateway: long HTTP-like and TLS-like downloads on non-whitelisted ports arrive
+ * byte-exact, nobody is banned, and only the first packets of each connection visit the queue. And a daemon killed
+ * with SIGKILL mid-transfer does not stop traffic ({@code --queue-bypass}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransferIT {
+
+    private static final int SIZE = 8 << 20;
+
+    private GatewayLab lab;
+    private Proc daemon;
+
+    @BeforeAll
+    void lab() {
+        GatewayLab.assumePrerequisites();
+        lab = GatewayLab.create();
+    }
+
+    @AfterEach
+    void stopDaemon() {
+        if (daemon != null && daemon.isAlive()) {
+            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
+        }
+        daemon = null;
+        lab.resetGateway();
+    }
+
+    @AfterAll
+    void deleteLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void httpAndTlsDownloadsArriveByteExactWithoutBanAndMostlyUnqueued() {
+        daemon = lab.startDaemon("");
+        long before = forwarded();
+        long sent = 0;
+        for (String[] t : new String[][] {{"8080", "http", GatewayLab.SERVER4}, {"8443", "tls", GatewayLab.SERVER6}}) {
+            Proc server = lab.listen(lab.server, "serve", t[2], t[0], String.valueOf(SIZE), t[0], t[1], "0");
+            Proc fetch = lab.python(lab.client, "fetch", t[2], t[0], "30");
+            Matcher got = fetch.awaitOut("^FETCHED (\\d+) (\\w+)", Duration.ofSeconds(60));
+            Matcher served = server.awaitOut("^SERVED (\\d+) (\\w+)", Duration.ofSeconds(15));
+            assertThat(Long.parseLong(got.group(1))).as(t[1] + " bytes").isEqualTo(SIZE);
+            assertThat(got.group(2)).as(t[1] + " sha256").isEqualTo(served.group(2));
+            sent += SIZE;
+        }
+        long packets = forwarded() - before;
+
+        assertThat(GatewayLab.stop(daemon)).isZero();
+        List<String> stats = daemon.errMatching("queue 0: \\d+ packets");
+        assertThat(stats).as("stats lines in %s", daemon.err()).isNotEmpty();
+        Matcher q = java.util.regex.Pattern.compile("queue 0: (\\d+) packets")
+            .matcher(stats.get(stats.size() - 1));
+        assertThat(q.find()).isTrue();
+        long queued = Long.parseLong(q.group(1));
+        daemon = null;
+
+        System.out.printf("TransferIT: %d of %d forwarded packets were queued%n", queued, packets);
+        assertThat(lab.ipsetMembers("torrent_block")).isEmpty();
+        assertThat(lab.ipsetMembers("torrent_block6")).isEmpty();
+        assertThat(packets).as("packets forwarded for %d bytes", sent).isGreaterThan(100);
+        assertThat(queued).as("queued packets of %d forwarded", packets).isPositive().isLessThan(100)
+            .isLessThan(packets / 20);
+    }
+
+    /** Packets the gateway forwarded, both directions (counted on the server-side interface). */
+    private long forwarded() {
+        return lab.ifaceCounter(lab.gwServerIf, "rx_packets") + lab.ifaceCounter(lab.gwServerIf, "tx_packets");
+    }
+
+    @Test
+    void killedDaemonDoesNotStopTraffic() {
+        daemon = lab.startDaemon("");
+        int size = 40 << 20;
+        Proc server = lab.listen(lab.server, "serve", GatewayLab.SERVER4, "9000", String.valueOf(size), "9",
+            "none", String.valueOf(12 << 20));
+        Proc fetch = lab.python(lab.client, "fetch", GatewayLab.SERVER4, "9000", "30");
+        fetch.awaitOut("^PROGRESS (\\d{8,})", Duration.ofSeconds(20));   // >= 10 MB of 40 in
+
+        daemon.kill();
+        assertThat(daemon.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+        daemon = null;
+
+        Matcher got = fetch.awaitOut("^FETCHED (\\d+) (\\w+)", Duration.ofSeconds(60));
+        Matcher served = server.awaitOut("^SERVED (\\d+) (\\w+)", Duration.ofSeconds(15));
+        assertThat(Long.parseLong(got.group(1))).isEqualTo(size);
+        assertThat(got.group(2)).isEqualTo(served.group(2));
+        assertThat(fetch.out()).noneMatch(l -> l.startsWith("TIMEOUT"));
+
+        // the rules are still installed, and a new connection (queued by them, no daemon bound) still passes
+        assertThat(lab.in(lab.gateway, "iptables-save").ok()).contains("-j NFQUEUE --queue-num 0 --queue-bypass");
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "8081", "3");
+        assertThat(lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "8081", "0102", "0"))
+            .contains("SENT 2");
+        assertThat(sink.awaitOut("^READ (\\d+)", Duration.ofSeconds(15)).group(1)).isEqualTo("2");
+
+        // cleanup of what the dead daemon left: the next start takes its rules over, its stop removes them
+        Proc again = lab.startDaemon("");
+        assertThat(GatewayLab.stop(again)).isZero();
+        for (String save : List.of("iptables-save", "ip6tables-save")) {
+            assertThat(lab.in(lab.gateway, save).ok()).doesNotContain("BTBLOCKER").doesNotContain("NFQUEUE");
+        }
+    }
+}

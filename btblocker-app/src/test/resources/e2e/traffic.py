@@ -1,0 +1,257 @@
+"""Traffic for btblocker's end-to-end tests; run inside a test namespace with `ip netns exec NS python3 traffic.py CMD`.
+
+Every command prints machine-readable lines (KEY value ...) on stdout, flushed at once, which the Java side waits for.
+Only addresses of the test's own namespaces are ever used.
+"""
+import hashlib
+import random
+import socket
+import struct
+import sys
+import time
+
+
+def out(*words):
+    print(*words, flush=True)
+
+
+def family(host):
+    return socket.AF_INET6 if ':' in host else socket.AF_INET
+
+
+def tcp_listen(host, port):
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port))
+    s.listen(8)
+    return s
+
+
+def tcp_sink(host, port, timeout):
+    """Accepts connections until `timeout` s pass; prints READ <total bytes> of everything received."""
+    s = tcp_listen(host, int(port))
+    out('LISTENING', port)
+    deadline = time.monotonic() + float(timeout)
+    total = 0
+    conns = []
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            break
+        out('ACCEPTED')
+        c.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    break
+                total += len(d)
+                out('GOT', total)
+        except (socket.timeout, OSError):
+            pass
+        conns.append(c)
+    out('READ', total)
+
+
+def tcp_send(host, port, hexdata, linger):
+    """Connects (2 s timeout) and sends the bytes; prints CONNECTED/SENT or CONNECT_FAILED <error> <seconds>.
+
+    Commas in `hexdata` split it into segments sent 0.2 s apart (TCP_NODELAY: one segment each)."""
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.settimeout(2.0)
+    t0 = time.monotonic()
+    try:
+        s.connect((host, int(port)))
+    except OSError as e:
+        out('CONNECT_FAILED', type(e).__name__, '%.2f' % (time.monotonic() - t0))
+        return
+    out('CONNECTED', '%.2f' % (time.monotonic() - t0))
+    sent = 0
+    for i, part in enumerate(hexdata.split(',')):
+        if i:
+            time.sleep(0.2)
+        data = bytes.fromhex(part)
+        s.sendall(data)
+        sent += len(data)
+    out('SENT', sent)
+    time.sleep(float(linger))
+    # close with RST: no retransmissions of dropped data outlive the test
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    s.close()
+    out('CLOSED')
+
+
+def stream(seed, size, head):
+    """The transfer's bytes: `head` then pseudo-random bytes from `seed`, `size` bytes in all."""
+    rnd = random.Random(int(seed))
+    yield head[:size]
+    left = size - len(head)
+    while left > 0:
+        n = min(left, 65536)
+        yield rnd.randbytes(n)
+        left -= n
+
+
+HEADS = {
+    'http': b'HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nServer: e2e\r\n\r\n',
+    # TLS 1.2 record: handshake (22), version 3.3, then a ServerHello (type 2) with version 3.3 and 32 random bytes.
+    'tls': bytes([22, 3, 3, 0, 74, 2, 0, 0, 70, 3, 3]) + bytes(range(32)) + bytes([32]) + bytes(range(32, 64))
+           + bytes([0x13, 0x01, 0]),
+    'none': b'',
+}
+
+
+def serve(host, port, size, seed, head, rate):
+    """Serves one client: writes the stream (paced to `rate` bytes/s when > 0), prints SERVED <bytes> <sha256>."""
+    s = tcp_listen(host, int(port))
+    out('LISTENING', port)
+    s.settimeout(30)
+    c, _ = s.accept()
+    h = hashlib.sha256()
+    total = 0
+    t0 = time.monotonic()
+    rate = float(rate)
+    for chunk in stream(seed, int(size), HEADS[head]):
+        c.sendall(chunk)
+        h.update(chunk)
+        total += len(chunk)
+        if rate > 0:
+            ahead = total / rate - (time.monotonic() - t0)
+            if ahead > 0:
+                time.sleep(ahead)
+    c.shutdown(socket.SHUT_WR)
+    c.settimeout(10)
+    try:
+        c.recv(1)
+    except OSError:
+        pass
+    c.close()
+    out('SERVED', total, h.hexdigest())
+
+
+def fetch(host, port, timeout):
+    """Connects, reads to EOF; prints PROGRESS lines (every MiB) and FETCHED <bytes> <sha256> <seconds>."""
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.settimeout(float(timeout))
+    t0 = time.monotonic()
+    s.connect((host, int(port)))
+    h = hashlib.sha256()
+    total = 0
+    mark = 1 << 20
+    try:
+        while True:
+            d = s.recv(1 << 20)
+            if not d:
+                break
+            h.update(d)
+            total += len(d)
+            if total >= mark:
+                out('PROGRESS', total)
+                mark += 1 << 20
+    except socket.timeout:
+        out('TIMEOUT', total)
+    s.close()
+    out('FETCHED', total, h.hexdigest(), '%.2f' % (time.monotonic() - t0))
+
+
+def udp_sink(host, ports, timeout):
+    """Listens on each port of the comma list; prints DGRAM <port> <len> per datagram and RECEIVED <count>."""
+    import select
+    socks = []
+    for p in ports.split(','):
+        u = socket.socket(family(host), socket.SOCK_DGRAM)
+        u.bind((host, int(p)))
+        socks.append(u)
+    out('LISTENING', ports)
+    deadline = time.monotonic() + float(timeout)
+    count = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select(socks, [], [], left)
+        for u in r:
+            d, _ = u.recvfrom(65536)
+            count += 1
+            out('DGRAM', u.getsockname()[1], len(d))
+    out('RECEIVED', count)
+
+
+def udp_send(host, sport, dport, hexdata):
+    """Sends one datagram from local port `sport` (0: any)."""
+    u = socket.socket(family(host), socket.SOCK_DGRAM)
+    u.bind(('::' if ':' in host else '0.0.0.0', int(sport)))
+    u.sendto(bytes.fromhex(hexdata), (host, int(dport)))
+    out('SENT_UDP', dport)
+
+
+def utp_header(kind, conn_id, seq, ack):
+    # BEP 29: type/version, extension, connection_id, timestamp_us, timestamp_difference_us, wnd_size, seq_nr, ack_nr
+    return struct.pack('>BBHIIIHH', (kind << 4) | 1, 0, conn_id, int(time.monotonic() * 1e6) & 0xffffffff, 0,
+                       1 << 20, seq, ack)
+
+
+def utp_server(host, port, timeout):
+    """Answers each ST_SYN with an ST_STATE acking it (same connection id); prints SYN/STATE_SENT lines."""
+    u = socket.socket(family(host), socket.SOCK_DGRAM)
+    u.bind((host, int(port)))
+    out('LISTENING', port)
+    u.settimeout(float(timeout))
+    try:
+        while True:
+            d, peer = u.recvfrom(65536)
+            if len(d) >= 20 and d[0] == 0x41:
+                conn_id, seq = struct.unpack('>H', d[2:4])[0], struct.unpack('>H', d[16:18])[0]
+                out('SYN', conn_id, seq)
+                u.sendto(utp_header(2, conn_id, random.randrange(1, 65536), seq), peer)
+                out('STATE_SENT')
+    except socket.timeout:
+        pass
+    out('DONE')
+
+
+def utp_client(host, port, conn_id, seq, timeout):
+    """Sends one ST_SYN; prints STATE when the reply arrives or NO_STATE."""
+    u = socket.socket(family(host), socket.SOCK_DGRAM)
+    u.settimeout(float(timeout))
+    u.sendto(utp_header(4, int(conn_id), int(seq), 0), (host, int(port)))
+    out('SYN_SENT')
+    try:
+        d, _ = u.recvfrom(65536)
+        out('STATE', len(d))
+    except socket.timeout:
+        out('NO_STATE')
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def raw_udp(src, sport, dst, dport, hexdata):
+    """Sends one IPv4/UDP datagram whose IP source is `src` (any address), built by hand (IP_HDRINCL)."""
+    payload = bytes.fromhex(hexdata)
+    s_ip, d_ip = socket.inet_aton(src), socket.inet_aton(dst)
+    ulen = 8 + len(payload)
+    pseudo = s_ip + d_ip + struct.pack('!BBH', 0, 17, ulen)
+    udp = struct.pack('!HHHH', int(sport), int(dport), ulen, 0) + payload
+    csum = checksum(pseudo + udp) or 0xffff
+    udp = udp[:6] + struct.pack('!H', csum) + udp[8:]
+    total = 20 + ulen
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, total, random.randrange(65536), 0, 64, 17, 0, s_ip, d_ip)
+    ip = ip[:10] + struct.pack('!H', checksum(ip)) + ip[12:]
+    r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    r.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
+    r.sendto(ip + udp, (dst, 0))
+    out('SENT_RAW', src)
+
+
+if __name__ == '__main__':
+    globals()[sys.argv[1].replace('-', '_')](*sys.argv[2:])
