@@ -221,6 +221,8 @@ public final class FirewallManager {
             }
         }
         return total;
+    }
+
     /** The iptables-nft tables that exist now, with their chain names ({@code nft list table}; none with legacy). */
     private Map<String, Set<String>> nftTables() {
         Map<String, Set<String>> tables = new HashMap<>();
