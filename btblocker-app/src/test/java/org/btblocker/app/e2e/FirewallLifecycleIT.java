@@ -7,13 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -21,34 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * it (the ban sets stay, on purpose), and a failed start (missing interface, queue already bound) leaves nothing and
  * says why in one line.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FirewallLifecycleIT {
-
-    private GatewayLab lab;
-    private Proc daemon;
-
-    @BeforeAll
-    void lab() {
-        GatewayLab.assumePrerequisites();
-        lab = GatewayLab.create();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon != null && daemon.isAlive()) {
-            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
-        }
-        daemon = null;
-        lab.resetGateway();
-    }
-
-    @AfterAll
-    void deleteLab() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+class FirewallLifecycleIT extends GatewayLabTest {
 
     /** iptables-save, ip6tables-save and nft list ruleset of the gateway, without comments and counters. */
     private String ruleset() {

@@ -7,44 +7,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The seed's manual test, end to end: a BitTorrent handshake through the gateway is dropped before the server reads
  * a byte, the client is banned for banDuration, and its next connection attempt dies at the gateway. Also with
  * {@code monitorOnly}: logged, but delivered and nobody banned.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HandshakeBlockIT {
-
-    private GatewayLab lab;
-    private Proc daemon;
-
-    @BeforeAll
-    void lab() {
-        GatewayLab.assumePrerequisites();
-        lab = GatewayLab.create();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon != null && daemon.isAlive()) {
-            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
-        }
-        daemon = null;
-        lab.resetGateway();
-    }
-
-    @AfterAll
-    void deleteLab() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+class HandshakeBlockIT extends GatewayLabTest {
 
     @Test
     void handshakeOverIpv4IsDroppedAndTheClientBanned() {

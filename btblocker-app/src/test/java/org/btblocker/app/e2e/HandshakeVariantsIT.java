@@ -4,43 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Variations on the handshake: split across TCP segments (the flow table sees the whole opening, the seed's
  * per-packet check did not), and a client in {@code allowlist} (never blocked, never banned).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HandshakeVariantsIT {
-
-    private GatewayLab lab;
-    private Proc daemon;
-
-    @BeforeAll
-    void lab() {
-        GatewayLab.assumePrerequisites();
-        lab = GatewayLab.create();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon != null && daemon.isAlive()) {
-            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
-        }
-        daemon = null;
-        lab.resetGateway();
-    }
-
-    @AfterAll
-    void deleteLab() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+class HandshakeVariantsIT extends GatewayLabTest {
 
     @Test
     void handshakeSplitAcrossSegmentsIsStillBlocked() {

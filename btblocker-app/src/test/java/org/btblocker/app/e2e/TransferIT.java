@@ -6,46 +6,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Ordinary traffic through the gateway: long HTTP-like and TLS-like downloads on non-whitelisted ports arrive
  * byte-exact, nobody is banned, and only the first packets of each connection visit the queue. And a daemon killed
  * with SIGKILL mid-transfer does not stop traffic ({@code --queue-bypass}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TransferIT {
+class TransferIT extends GatewayLabTest {
 
     private static final int SIZE = 8 << 20;
-
-    private GatewayLab lab;
-    private Proc daemon;
-
-    @BeforeAll
-    void lab() {
-        GatewayLab.assumePrerequisites();
-        lab = GatewayLab.create();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon != null && daemon.isAlive()) {
-            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
-        }
-        daemon = null;
-        lab.resetGateway();
-    }
-
-    @AfterAll
-    void deleteLab() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void httpAndTlsDownloadsArriveByteExactWithoutBanAndMostlyUnqueued() {

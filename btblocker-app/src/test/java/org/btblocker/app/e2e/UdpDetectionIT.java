@@ -7,45 +7,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * UDP BitTorrent through the gateway: DHT queries (one-way, banned only after {@code ban.minEvidence}), a uTP
  * SYN/STATE exchange (two-way, banned at once), and a spoofed DHT packet (logged, but its forged source is not banned).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UdpDetectionIT {
+class UdpDetectionIT extends GatewayLabTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private GatewayLab lab;
-    private Proc daemon;
-
-    @BeforeAll
-    void lab() {
-        GatewayLab.assumePrerequisites();
-        lab = GatewayLab.create();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        if (daemon != null && daemon.isAlive()) {
-            GatewayLab.stop(daemon);    // SIGTERM: the daemon removes its rules, so the next test starts clean
-        }
-        daemon = null;
-        lab.resetGateway();
-    }
-
-    @AfterAll
-    void deleteLab() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void dhtQueriesAreBlockedAndTheSenderBannedAfterMinEvidence() {
