@@ -154,6 +154,8 @@ setup_topology() {
 }
 
 # ---------------------------------------------------------------------------------------------------------- gateway
+TCPDUMP_PID=
+T0=0
 gw_ready() {
   if [[ -n $LAB_GW_READY_CMD ]]; then
     ip netns exec "$G" bash -c "$LAB_GW_READY_CMD"
@@ -204,27 +206,38 @@ start_observers() {
   : >"$SD/bans.txt"
   ban_poller &
   SCEN_PIDS+=($!)
-  FIRST_PACKET_FILE=$SD/first-packet.txt
-  : >"$FIRST_PACKET_FILE"
+  TCPDUMP_PID=
   if command -v tcpdump >/dev/null; then
-    setsid ip netns exec "$G" tcpdump -i lan0 -n -tt -l -c 1 'tcp or udp' >"$FIRST_PACKET_FILE" 2>"$SD/tcpdump.log" &
-    SCEN_PIDS+=($!)
+    # headers only: the capture shows which protocols crossed the gateway and when the first packet did
+    setsid ip netns exec "$G" tcpdump -i lan0 -n -s 200 -U --immediate-mode -Z root -w "$SD/lan0.pcap" 'tcp or udp' 2>"$SD/tcpdump.log" &
+    TCPDUMP_PID=$!
+    SCEN_PIDS+=("$TCPDUMP_PID")
     wait_for 5 grep -q 'listening on' "$SD/tcpdump.log" || true
   fi
+}
+
+# Prints "FIRST_EPOCH TCP_PACKETS UDP_PACKETS" seen on the gateway's lan0 (the capture is stopped first).
+capture_summary() {
+  if [[ -z ${TCPDUMP_PID:-} || ! -s $SD/lan0.pcap ]]; then echo "$T0 -1 -1"; return; fi
+  kill_pid "$TCPDUMP_PID"
+  local first tcp udp
+  first=$(tcpdump -r "$SD/lan0.pcap" -n -tt -c 1 2>/dev/null | awk 'NR==1{print $1}')
+  tcp=$(tcpdump -r "$SD/lan0.pcap" -n tcp 2>/dev/null | wc -l)
+  udp=$(tcpdump -r "$SD/lan0.pcap" -n udp 2>/dev/null | wc -l)
+  echo "${first:-$T0} $tcp $udp"
 }
 
 # ---------------------------------------------------------------------------------------------------------- results
 # finish_scenario KIND COMPLETED BYTES TOTAL ELAPSED [EXTRA_JSON]
 finish_scenario() {
   local kind=$1 completed=$2 bytes=$3 total=$4 elapsed=$5 extra=${6:-'{}'}
-  local first_packet=""
-  if [[ -s $SD/first-packet.txt ]]; then first_packet=$(awk 'NR==1{print $1}' "$SD/first-packet.txt"); fi
-  [[ -n $first_packet ]] || first_packet=$T0
+  local first_packet gw_tcp gw_udp
+  read -r first_packet gw_tcp gw_udp < <(capture_summary)
   local gwlog=$SD/gateway.log
   [[ -f $gwlog ]] || gwlog=/dev/null
   local line
   line=$(SCEN="$SCEN" KIND="$kind" COMPLETED="$completed" BYTES="$bytes" TOTAL="$total" ELAPSED="$elapsed" \
-    EXTRA="$extra" FIRST_PACKET="$first_packet" EXPECT="$LAB_EXPECT" ERROR="${ERROR:-}" GATEWAY="${GATEWAY_CMD:+1}" \
+    EXTRA="$extra" FIRST_PACKET="$first_packet" GW_TCP="$gw_tcp" GW_UDP="$gw_udp" EXPECT="$LAB_EXPECT" ERROR="${ERROR:-}" GATEWAY="${GATEWAY_CMD:+1}" \
     "$PY" - "$SD/bans.txt" "$gwlog" <<'PYEOF'
 import json, os, re, sys
 bans = [l.split() for l in open(sys.argv[1]) if l.strip()]
@@ -239,6 +252,7 @@ r = {"scenario": os.environ["SCEN"], "kind": kind, "completed": completed,
      "first_ban_s": round(float(bans[0][0]) - fp, 3) if bans else None,
      "banned": sorted({b[2] for b in bans}), "ban_sets": sorted({b[1] for b in bans}),
      "blocked_flows": len(blocks), "detectors": detectors, "block_lines": blocks[:5],
+     "gw_packets": {"tcp": int(os.environ["GW_TCP"]), "udp": int(os.environ["GW_UDP"])},
      "gateway": bool(os.environ["GATEWAY"]), "error": os.environ["ERROR"]}
 r.update(json.loads(os.environ["EXTRA"]))
 if r["error"]:
@@ -305,12 +319,13 @@ run_bt() {
     bt-tcp-enc) seed_profile=enc leech_profile=enc ;;
     bt-utp) seed_profile=utp leech_profile=utp ;;
     bt-utp-enc) seed_profile=utp_enc leech_profile=utp_enc ;;
-    bt-dht) seed_profile=dht leech_profile=dht tracker=0 seed_dht="$CLIENT4:6882" leech_dht="$SERVER4:6881" ;;
+    bt-dht) seed_profile=dht leech_profile=dht tracker=0 seed_dht="$SERVER4:6890,$CLIENT4:6882"
+      leech_dht="$SERVER4:6881,$SERVER4:6890" ;;
     bt-udp-tracker) trackers=("udp://$SERVER4:6969/announce") ;;
     bt-magnet) magnet=1 ;;
     bt-transmission-enc) seed_profile=tolerant leecher=transmission ;;
     bt-aria2-enc) seed_profile=tolerant leecher=aria2 ;;
-    bt-ipv6) tracker_ip=$SERVER6 seed_listen="[$SERVER6]:6881" leech_listen="[$CLIENT6]:6882"
+    bt-ipv6) tracker=6 tracker_ip=$SERVER6 seed_listen="[$SERVER6]:6881" leech_listen="[$CLIENT6]:6882"
       trackers=("http://[$SERVER6]:6969/announce") ;;
     *) echo "unknown scenario $SCEN" >&2; return 1 ;;
   esac
@@ -323,13 +338,26 @@ run_bt() {
   infohash=$("$PY" "$LAB_HOME/mktorrent.py" "$SD/server/payload.bin" "$SD/payload.torrent" "${targs[@]}")
   local total=$((LAB_FILE_MB * 1024 * 1024))
   ERROR=
-  if ((tracker)) && ! start_tracker "$infohash" "$tracker_ip"; then ERROR="opentracker did not start"; fi
+  if ((tracker == 1)) && ! start_tracker "$infohash" "$tracker_ip"; then ERROR="opentracker did not start"; fi
+  if ((tracker == 6)); then
+    # Debian's opentracker is IPv4-only ("V4 Tracker is V4 only!"): a minimal Python tracker serves peers6
+    start tracker "$S" "$PY" "$LAB_HOME/tracker6.py" "$tracker_ip" 6969 "$infohash"
+    wait_for 10 bash -c "ip netns exec '$S' ss -Hltn | grep -q '\\[$tracker_ip\\]:6969'" || ERROR="tracker6.py did not start"
+  fi
+  if [[ $SCEN == bt-dht ]]; then
+    # the rendezvous DHT node on the server side (see dhtnode.py); the leecher reaches it through the gateway
+    start dhtnode "$S" "$PY" "$LAB_HOME/dhtnode.py" "$SERVER4:6890" 600
+    wait_for 10 grep -q READY "$SD/dhtnode.log" || ERROR="DHT node did not start"
+  fi
   [[ -n $ERROR ]] || start_gateway || true
   if [[ -n $ERROR ]]; then T0=$(now); finish_scenario bittorrent false 0 "$total" 0; return; fi
   start_observers
   start seeder "$S" "$PY" "$LAB_HOME/seed.py" "$SD/payload.torrent" "$SD/server" "$seed_profile" 600 \
     --listen "$seed_listen" --dht "$seed_dht"
-  if ! wait_for 20 grep -q READY "$SD/seeder.log"; then
+  local lport=${seed_listen##*:} sock=-Hltn
+  [[ $seed_profile == utp* ]] && sock=-Hlun
+  if ! wait_for 20 grep -q READY "$SD/seeder.log" ||
+    ! wait_for 5 bash -c "ip netns exec '$S' ss $sock | grep -q ':$lport '"; then
     ERROR="seeder not ready"; T0=$(now); finish_scenario bittorrent false 0 "$total" 0; return
   fi
   local source=$SD/payload.torrent
@@ -356,7 +384,7 @@ EOF
       setsid ip netns exec "$C" aria2c --bt-require-crypto=true --bt-min-crypto-level=arc4 --seed-time=0 \
         --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false \
         --listen-port=6891 --dir="$SD/client" --summary-interval=0 --console-log-level=warn \
-        --file-allocation=none --check-certificate=false --disable-ipv6=true "$SD/payload.torrent" \
+        --file-allocation=none --disable-ipv6=true --log="$SD/aria2.log" --log-level=${LAB_ARIA2_LOG_LEVEL:-info} "$SD/payload.torrent" \
         >"$SD/leecher.log" 2>&1 </dev/null &
       ;;
   esac

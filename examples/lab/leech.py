@@ -29,11 +29,15 @@ h = ses.add_torrent(ltcommon.add_params(a.source, a.save_dir))
 deadline = start + a.timeout
 peers = 0
 errors = []
+last_dht = time.monotonic()
 while not stop and time.monotonic() < deadline:
     st = h.status()
     peers = max(peers, st.num_peers)
     if st.is_seeding:
         break
+    if a.profile == "dht" and st.num_peers == 0 and time.monotonic() - last_dht > 3:
+        h.force_dht_announce()
+        last_dht = time.monotonic()
     for al in ses.pop_alerts():
         if al.category() & lt.alert.category_t.error_notification and len(errors) < 5:
             errors.append(al.message())

@@ -28,7 +28,9 @@ def settings(profile, listen, dht_bootstrap=None):
         "announce_to_all_tiers": True,
         "ssrf_mitigation": False,
         "alert_mask": int(lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
-                          | lt.alert.category_t.dht_notification),
+                          | lt.alert.category_t.dht_notification
+                          | lt.alert.category_t.tracker_notification
+                          | (lt.alert.category_t.dht_operation_notification if profile == "dht" else 0)),
         "user_agent": "btlab/1.0 libtorrent/" + lt.__version__,
     }
     if profile in ("utp", "utp_enc"):
