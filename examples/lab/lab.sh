@@ -10,7 +10,7 @@
 # Environment:
 #   GATEWAY_CMD        command to run in the gateway netns (default: none, nothing blocks)
 #   LAB_EXPECT         complete|blocked (default: blocked when GATEWAY_CMD is set, else complete)
-#   LAB_TIMEOUT        seconds per BitTorrent download (default 60, or 30 when expecting blocked)
+#   LAB_TIMEOUT        seconds per BitTorrent download (default 60, or 25 when expecting blocked)
 #   LAB_AFTER_BAN      seconds a download may go on after the first ban before it is stopped (default 8)
 #   LAB_SCENARIOS      comma separated scenario names or prefixes to run (default: all); see --list
 #   LAB_OUT            output directory (default: a new /tmp/btlab.XXXXXX); results.jsonl and results.md land there
@@ -29,7 +29,7 @@ if [[ -z ${LAB_EXPECT:-} ]]; then
   if [[ -n $GATEWAY_CMD ]]; then LAB_EXPECT=blocked; else LAB_EXPECT=complete; fi
 fi
 case $LAB_EXPECT in complete|blocked) ;; *) echo "lab.sh: LAB_EXPECT must be complete or blocked" >&2; exit 2;; esac
-if [[ $LAB_EXPECT == blocked ]]; then LAB_TIMEOUT=${LAB_TIMEOUT:-30}; else LAB_TIMEOUT=${LAB_TIMEOUT:-60}; fi
+if [[ $LAB_EXPECT == blocked ]]; then LAB_TIMEOUT=${LAB_TIMEOUT:-25}; else LAB_TIMEOUT=${LAB_TIMEOUT:-60}; fi
 LAB_AFTER_BAN=${LAB_AFTER_BAN:-8}
 LAB_SCENARIOS=${LAB_SCENARIOS:-all}
 LAB_FILE_MB=${LAB_FILE_MB:-4}
@@ -160,8 +160,11 @@ gw_ready() {
   if [[ -n $LAB_GW_READY_CMD ]]; then
     ip netns exec "$G" bash -c "$LAB_GW_READY_CMD"
   else
-    { ip netns exec "$G" iptables -S 2>/dev/null; ip netns exec "$G" ip6tables -S 2>/dev/null
-      ip netns exec "$G" nft list ruleset 2>/dev/null; } | grep -qiE 'NFQUEUE|queue (num|to|flags)|queue [0-9]'
+    # read everything first: grep -q closing the pipe early would fail the pipeline under pipefail
+    local rules
+    rules=$({ ip netns exec "$G" iptables -S 2>/dev/null; ip netns exec "$G" ip6tables -S 2>/dev/null
+      ip netns exec "$G" nft list ruleset 2>/dev/null; } || true)
+    grep -qiE 'NFQUEUE|queue (num|to|flags)|queue [0-9]' <<<"$rules"
   fi
 }
 
