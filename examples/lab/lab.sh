@@ -17,7 +17,7 @@
 #   LAB_FILE_MB        size of the random payload (default 4)
 #   LAB_GW_READY       seconds to wait for the gateway program to install its NFQUEUE rules (default 40)
 #   LAB_GW_READY_CMD   readiness check run in the gateway netns (default: an NFQUEUE rule exists in iptables/nft)
-#   LAB_KEEP           1 keeps LAB_OUT (it is always kept; the variable exists for symmetry with CI wrappers)
+#   LAB_BAN_SETS       regex of the ipset names that hold bans (default ^torrent_block: torrent_block, torrent_block6)
 # Output: one JSON line per scenario on stdout (lines starting with {"scenario":), logs on stderr, a markdown table
 # in $LAB_OUT/results.md (also printed to stderr). Exit status 0 when every scenario met its expectation.
 set -euo pipefail
@@ -35,14 +35,27 @@ LAB_SCENARIOS=${LAB_SCENARIOS:-all}
 LAB_FILE_MB=${LAB_FILE_MB:-4}
 LAB_GW_READY=${LAB_GW_READY:-40}
 LAB_GW_READY_CMD=${LAB_GW_READY_CMD:-}
+LAB_BAN_SETS=${LAB_BAN_SETS:-^torrent_block}
 
 BT_SCENARIOS=(bt-tcp-http bt-tcp-enc bt-utp bt-utp-enc bt-dht bt-udp-tracker bt-magnet bt-transmission-enc
   bt-aria2-enc bt-ipv6)
 NEG_SCENARIOS=(neg-https-443 neg-https-8443 neg-ssh-22 neg-ssh-2222 neg-wireguard neg-dns neg-iperf-tcp
   neg-iperf-udp neg-entropy-tcp-6881 neg-entropy-tcp-51413 neg-entropy-udp-6881 neg-entropy-udp-51413)
 
+check_prereqs() { # prints what is missing; status 0 when nothing is
+  local missing=() cmd
+  for cmd in ip ipset iptables bc openssl ssh-keygen opentracker transmission-cli aria2c nginx /usr/sbin/sshd scp wg \
+    wireguard-go dnsmasq dig iperf3 curl ss setsid tcpdump; do
+    command -v "$cmd" >/dev/null || missing+=("$cmd")
+  done
+  "$PY" -c 'import libtorrent' 2>/dev/null || missing+=("python3-libtorrent")
+  ((${#missing[@]} == 0)) || echo "missing programs: ${missing[*]} (install examples/lab/packages.txt)"
+  [[ $(id -u) == 0 ]] || { echo "must run as root (network namespaces)"; return 1; }
+  ((${#missing[@]} == 0))
+}
+if [[ ${1:-} == --check ]]; then check_prereqs; exit $?; fi
 if [[ ${1:-} == --list ]]; then printf '%s\n' "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; exit 0; fi
-if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,25p' "$0"; exit 0; fi
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,22p' "$0"; exit 0; fi
 
 PREFIX=btlab-$$
 C=$PREFIX-client
@@ -194,7 +207,7 @@ ban_poller() {
   local seen=" " line set member
   while :; do
     while read -r _ set member _; do
-      [[ -n ${member:-} ]] || continue
+      [[ -n ${member:-} && $set =~ $LAB_BAN_SETS ]] || continue
       line="$set/$member"
       if [[ $seen != *" $line "* ]]; then
         seen+="$line "
@@ -631,15 +644,7 @@ selected() {
   return 1
 }
 
-missing=()
-for cmd in ip ipset bc openssl ssh-keygen opentracker transmission-cli aria2c nginx /usr/sbin/sshd scp wg \
-  dnsmasq dig iperf3 curl ss setsid; do
-  command -v "$cmd" >/dev/null || missing+=("$cmd")
-done
-"$PY" -c 'import libtorrent' 2>/dev/null || missing+=("python3-libtorrent")
-if ((${#missing[@]})); then echo "lab.sh: missing programs: ${missing[*]} (install examples/lab/packages.txt)" >&2; exit 3; fi
-[[ $(id -u) == 0 ]] || { echo "lab.sh: must run as root (network namespaces)" >&2; exit 3; }
-
+if ! problems=$(check_prereqs); then echo "lab.sh: $problems" >&2; exit 3; fi
 log "output in $LAB_OUT, expect=$LAB_EXPECT, timeout=${LAB_TIMEOUT}s, gateway=${GATEWAY_CMD:-none}"
 prepare_common
 for SCEN in "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; do
