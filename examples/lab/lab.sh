@@ -37,7 +37,7 @@ LAB_GW_READY=${LAB_GW_READY:-40}
 LAB_GW_READY_CMD=${LAB_GW_READY_CMD:-}
 LAB_BAN_SETS=${LAB_BAN_SETS:-^torrent_block}
 
-BT_SCENARIOS=(bt-tcp-http bt-tcp-enc bt-utp bt-utp-enc bt-dht bt-udp-tracker bt-magnet bt-transmission-enc
+BT_SCENARIOS=(bt-tcp-http bt-tcp-peer bt-tcp-enc bt-utp bt-utp-enc bt-dht bt-udp-tracker bt-magnet bt-transmission-enc
   bt-aria2-enc bt-ipv6)
 NEG_SCENARIOS=(neg-https-443 neg-https-8443 neg-ssh-22 neg-ssh-2222 neg-wireguard neg-dns neg-iperf-tcp
   neg-iperf-udp neg-entropy-tcp-6881 neg-entropy-tcp-51413 neg-entropy-udp-6881 neg-entropy-udp-51413)
@@ -304,10 +304,10 @@ prepare_common() {
 }
 
 # ---------------------------------------------------------------------------------------------------------- BitTorrent
-start_tracker() { # start_tracker INFOHASH LISTEN_IP
+start_tracker() { # start_tracker INFOHASH LISTEN_IP NETNS
   # opentracker refuses to run as root: it chroots to tracker.rootdir (the whitelist path is inside the chroot)
   # and drops to the package's _opentracker user
-  local listen=$2 user=_opentracker
+  local listen=$2 ns=$3 user=_opentracker
   id -u "$user" >/dev/null 2>&1 || user=nobody
   [[ $listen == *:* ]] && listen="[$listen]"
   mkdir -p "$SD/tracker"
@@ -320,32 +320,39 @@ access.whitelist /whitelist.txt
 tracker.rootdir $SD/tracker
 tracker.user $user
 EOF
-  start tracker "$S" opentracker -f "$SD/tracker/opentracker.conf"
+  start tracker "$ns" opentracker -f "$SD/tracker/opentracker.conf"
   local want=$2
   [[ $want == *:* ]] && want="\\[$want\\]"
-  wait_for 10 bash -c "ip netns exec '$S' ss -Hltn | grep -q '$want:6969'"
+  wait_for 10 bash -c "ip netns exec '$ns' ss -Hltn | grep -q '$want:6969'"
 }
 
 # run_bt SCENARIO: one BitTorrent download through the gateway
 run_bt() {
+  # Where the tracker runs: "server" puts its traffic through the gateway (the tracker detector's case);
+  # "gateway" runs it in the gateway namespace on 10.77.2.1, which both sides reach without being forwarded, so only
+  # the peer wire crosses the inspected FORWARD path (the case of the handshake/MSE/uTP detectors).
   local seed_profile=plain leech_profile=plain trackers=() tracker_ip=$SERVER4 leecher=libtorrent
+  local tracker_ns=$S tracker_where=server
   local seed_listen="$SERVER4:6881" leech_listen="$CLIENT4:6882" seed_dht="" leech_dht="" magnet=0 tracker=1
   case $SCEN in
     bt-tcp-http) ;;
-    bt-tcp-enc) seed_profile=enc leech_profile=enc ;;
-    bt-utp) seed_profile=utp leech_profile=utp ;;
-    bt-utp-enc) seed_profile=utp_enc leech_profile=utp_enc ;;
+    bt-tcp-peer) tracker_where=gateway ;;
+    bt-tcp-enc) seed_profile=enc leech_profile=enc tracker_where=gateway ;;
+    bt-utp) seed_profile=utp leech_profile=utp tracker_where=gateway ;;
+    bt-utp-enc) seed_profile=utp_enc leech_profile=utp_enc tracker_where=gateway ;;
     bt-dht) seed_profile=dht leech_profile=dht tracker=0 seed_dht="$SERVER4:6890,$CLIENT4:6882"
       leech_dht="$SERVER4:6881,$SERVER4:6890" ;;
     bt-udp-tracker) trackers=("udp://$SERVER4:6969/announce") ;;
-    bt-magnet) magnet=1 ;;
-    bt-transmission-enc) seed_profile=tolerant leecher=transmission ;;
-    bt-aria2-enc) seed_profile=tolerant leecher=aria2 ;;
+    bt-magnet) magnet=1 tracker_where=gateway ;;
+    bt-transmission-enc) seed_profile=tolerant leecher=transmission tracker_where=gateway ;;
+    bt-aria2-enc) seed_profile=tolerant leecher=aria2 tracker_where=gateway ;;
     bt-ipv6) tracker=6 tracker_ip=$SERVER6 seed_listen="[$SERVER6]:6881" leech_listen="[$CLIENT6]:6882"
       trackers=("http://[$SERVER6]:6969/announce") ;;
     *) echo "unknown scenario $SCEN" >&2; return 1 ;;
   esac
-  if ((tracker)) && ((${#trackers[@]} == 0)); then trackers=("http://$SERVER4:6969/announce"); fi
+  if [[ $tracker_where == gateway ]]; then tracker_ns=$G tracker_ip=$GW_WAN4; fi
+  ((tracker)) || tracker_where=none
+  if ((tracker)) && ((${#trackers[@]} == 0)); then trackers=("http://$tracker_ip:6969/announce"); fi
   mkdir -p "$SD/server" "$SD/client"
   cp "$COMMON/payload.bin" "$SD/server/payload.bin"
   local targs=() t
@@ -354,7 +361,7 @@ run_bt() {
   infohash=$("$PY" "$LAB_HOME/mktorrent.py" "$SD/server/payload.bin" "$SD/payload.torrent" "${targs[@]}")
   local total=$((LAB_FILE_MB * 1024 * 1024))
   ERROR=
-  if ((tracker == 1)) && ! start_tracker "$infohash" "$tracker_ip"; then ERROR="opentracker did not start"; fi
+  if ((tracker == 1)) && ! start_tracker "$infohash" "$tracker_ip" "$tracker_ns"; then ERROR="opentracker did not start"; fi
   if ((tracker == 6)); then
     # Debian's opentracker is IPv4-only ("V4 Tracker is V4 only!"): a minimal Python tracker serves peers6
     start tracker "$S" "$PY" "$LAB_HOME/tracker6.py" "$tracker_ip" 6969 "$infohash"
@@ -377,7 +384,7 @@ run_bt() {
     ERROR="seeder not ready"; T0=$(now); finish_scenario bittorrent false 0 "$total" 0; return
   fi
   local source=$SD/payload.torrent
-  if ((magnet)); then source="magnet:?xt=urn:btih:$infohash&dn=payload.bin&tr=http%3A%2F%2F$SERVER4%3A6969%2Fannounce"; fi
+  if ((magnet)); then source="magnet:?xt=urn:btih:$infohash&dn=payload.bin&tr=http%3A%2F%2F$tracker_ip%3A6969%2Fannounce"; fi
   T0=$(now)
   local pid
   case $leecher in
@@ -436,11 +443,11 @@ EOF
   [[ $verdict == *'"completed": true'* ]] && completed=true
   local extra='{}'
   if [[ $leecher == libtorrent && -s $SD/leecher.json ]]; then
-    extra=$("$PY" -c 'import json,sys; r=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); print(json.dumps({"leecher": "libtorrent", "leecher_report": r}))' "$SD/leecher.json" 2>/dev/null || echo '{}')
+    extra=$("$PY" -c 'import json,sys; r=json.loads(open(sys.argv[1]).read().strip().splitlines()[-1]); print(json.dumps({"leecher": "libtorrent", "tracker": sys.argv[2], "leecher_report": r}))' "$SD/leecher.json" "$tracker_where" 2>/dev/null || echo '{}')
     # libtorrent's own elapsed is the download time; ours includes process start-up
     elapsed=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1]).get("leecher_report",{}).get("elapsed",sys.argv[2]))' "$extra" "$elapsed")
   else
-    extra="{\"leecher\": \"$leecher\", \"stop\": \"${stop_reason:-exited}\"}"
+    extra="{\"leecher\": \"$leecher\", \"tracker\": \"$tracker_where\", \"stop\": \"${stop_reason:-exited}\"}"
   fi
   finish_scenario bittorrent "$completed" "$bytes" "$total" "$elapsed" "$extra"
 }
@@ -645,6 +652,19 @@ selected() {
 }
 
 if ! problems=$(check_prereqs); then echo "lab.sh: $problems" >&2; exit 3; fi
+# Namespaces left by a lab run that was killed outright (SIGKILL skips its trap): the run's pid is in the name.
+cleanup_stale() {
+  local ns pid p
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^btlab-[0-9]+-(client|gw|server)$' || true); do
+    pid=${ns#btlab-}
+    pid=${pid%%-*}
+    ! kill -0 "$pid" 2>/dev/null || continue
+    log "removing stale namespace $ns (lab run $pid is gone)"
+    for p in $(ip netns pids "$ns" 2>/dev/null || true); do kill -KILL "$p" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
+  done
+}
+cleanup_stale
 log "output in $LAB_OUT, expect=$LAB_EXPECT, timeout=${LAB_TIMEOUT}s, gateway=${GATEWAY_CMD:-none}"
 prepare_common
 for SCEN in "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; do
