@@ -18,6 +18,7 @@
 #   LAB_GW_READY       seconds to wait for the gateway program to install its NFQUEUE rules (default 40)
 #   LAB_GW_READY_CMD   readiness check run in the gateway netns (default: an NFQUEUE rule exists in iptables/nft)
 #   LAB_BAN_SETS       regex of the ipset names that hold bans (default ^torrent_block: torrent_block, torrent_block6)
+#   LAB_KEEP_DATA      1 keeps the transferred payload copies in each scenario directory (default: deleted)
 # Output: one JSON line per scenario on stdout (lines starting with {"scenario":), logs on stderr, a markdown table
 # in $LAB_OUT/results.md (also printed to stderr). Exit status 0 when every scenario met its expectation.
 set -euo pipefail
@@ -36,6 +37,7 @@ LAB_FILE_MB=${LAB_FILE_MB:-4}
 LAB_GW_READY=${LAB_GW_READY:-40}
 LAB_GW_READY_CMD=${LAB_GW_READY_CMD:-}
 LAB_BAN_SETS=${LAB_BAN_SETS:-^torrent_block}
+LAB_KEEP_DATA=${LAB_KEEP_DATA:-0}
 
 BT_SCENARIOS=(bt-tcp-http bt-tcp-peer bt-tcp-enc bt-utp bt-utp-enc bt-dht bt-udp-tracker bt-magnet bt-transmission-enc
   bt-aria2-enc bt-ipv6)
@@ -55,7 +57,7 @@ check_prereqs() { # prints what is missing; status 0 when nothing is
 }
 if [[ ${1:-} == --check ]]; then check_prereqs; exit $?; fi
 if [[ ${1:-} == --list ]]; then printf '%s\n' "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; exit 0; fi
-if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,22p' "$0"; exit 0; fi
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,23p' "$0"; exit 0; fi
 
 PREFIX=btlab-$$
 C=$PREFIX-client
@@ -676,6 +678,8 @@ for SCEN in "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; do
   setup_topology
   if [[ $SCEN == bt-* ]]; then run_bt; else run_neg; fi
   teardown
+  # the payload copies are 4 MB each; the logs and captures stay
+  [[ $LAB_KEEP_DATA == 1 ]] || rm -rf "$SD/server" "$SD/client" "$SD/www" "$SD/received.bin"
 done
 
 "$PY" - "$RESULTS" >"$LAB_OUT/results.md" <<'PYEOF'
