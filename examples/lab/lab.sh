@@ -226,8 +226,8 @@ start_observers() {
   SCEN_PIDS+=($!)
   TCPDUMP_PID=
   if command -v tcpdump >/dev/null; then
-    # headers only: the capture shows which protocols crossed the gateway and when the first packet did
-    setsid ip netns exec "$G" tcpdump -i lan0 -n -s 200 -U --immediate-mode -Z root -w "$SD/lan0.pcap" 'tcp or udp' 2>"$SD/tcpdump.log" &
+    # headers only, at most 20000 packets: shows which protocols crossed the gateway and when the first packet did
+    setsid ip netns exec "$G" tcpdump -i lan0 -n -s 200 -c 20000 -U --immediate-mode -Z root -w "$SD/lan0.pcap" 'tcp or udp' 2>"$SD/tcpdump.log" &
     TCPDUMP_PID=$!
     SCEN_PIDS+=("$TCPDUMP_PID")
     wait_for 5 grep -q 'listening on' "$SD/tcpdump.log" || true
