@@ -280,7 +280,8 @@ elif kind == "negative":
 elif os.environ["EXPECT"] == "complete":
     r["pass"] = completed
 else:
-    r["pass"] = not completed
+    # not completing is not enough: a leecher that crashed also does not complete; the gateway must have acted
+    r["pass"] = not completed and bool(bans or blocks)
 r["expect"] = "complete" if kind == "negative" else os.environ["EXPECT"]
 print(json.dumps(r))
 PYEOF
