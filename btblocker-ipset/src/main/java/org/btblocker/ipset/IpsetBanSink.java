@@ -6,6 +6,9 @@ import static org.btblocker.ipset.IpsetCodec.NFPROTO_IPV6;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
@@ -167,6 +170,41 @@ final class IpsetBanSink implements BanSink {
             }
             throw new BanException("ipset test " + name + " " + address.getHostAddress() + ": " + describe(e)
                     + hint(e), e);
+        }
+    }
+
+    /** Dumps both sets (IPSET_CMD_LIST); a set that vanished counts as empty. */
+    @Override
+    public List<BanEntry> list() throws BanException {
+        List<BanEntry> out = new ArrayList<>();
+        listSet(settings.ipsetName(), out);
+        listSet(settings.ipsetName6(), out);
+        return out;
+    }
+
+    private void listSet(String name, List<BanEntry> out) throws BanException {
+        AttrCursor a = new AttrCursor();
+        AttrCursor b = new AttrCursor();
+        AttrCursor c = new AttrCursor();
+        AttrCursor d = new AttrCursor();
+        boolean[] malformed = {false};
+        MessageWriter w = channel.writer();
+        IpsetCodec.list(w, channel.nextSeq(), protocol, name);
+        try {
+            channel.request("ipset list " + name, w, m -> {
+                if (IpsetCodec.readEntries(m, a, b, c, d, out) < 0) {
+                    malformed[0] = true;
+                }
+            });
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENOENT) {
+                log.debug("ipset {} does not exist: no bans in it", name);
+                return;
+            }
+            throw new BanException("ipset list " + name + ": " + describe(e) + hint(e), e);
+        }
+        if (malformed[0]) {
+            throw new BanException("ipset list " + name + ": malformed answer from the kernel");
         }
     }
 

@@ -3,8 +3,14 @@ package org.btblocker.ipset;
 import static org.btblocker.netlink.Netlink.NLA_F_NET_BYTEORDER;
 import static org.btblocker.netlink.Netlink.NLM_F_ACK;
 import static org.btblocker.netlink.Netlink.NLM_F_CREATE;
+import static org.btblocker.netlink.Netlink.NLM_F_DUMP;
 import static org.btblocker.netlink.Netlink.NLM_F_REQUEST;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -23,6 +29,10 @@ import org.btblocker.netlink.Netlink;
  *      IPSET_ATTR_TIMEOUT | NLA_F_NET_BYTEORDER: u32 seconds                                        [create/add]
  *  }
  * </pre>
+ * An IPSET_CMD_LIST dump (NLM_F_DUMP) answers with NLM_F_MULTI messages (the first also carries the set's header)
+ * ending with NLMSG_DONE; each holds its entries as
+ * {@code IPSET_ATTR_ADT (nested) { IPSET_ATTR_DATA (nested) { IPSET_ATTR_IP (nested) { IPV4 | IPV6 }, IPSET_ATTR_TIMEOUT
+ * u32 seconds }* }} (the kernel omits NLA_F_NET_BYTEORDER on the address attribute there, but it is in network order).
  * Without {@code NLM_F_EXCL} the kernel sets IPSET_FLAG_EXIST: create accepts an identical existing set, add refreshes
  * the timeout of an existing entry and del ignores a missing one. Test answers {@link #IPSET_ERR_EXIST} for "not in
  * set". Pure functions over a {@link MessageWriter} / {@link MessageCursor}; nothing here does I/O.
@@ -56,6 +66,8 @@ final class IpsetCodec {
     static final int IPSET_ATTR_REVISION = 4;
     static final int IPSET_ATTR_FAMILY = 5;
     static final int IPSET_ATTR_DATA = 7;
+    /** Nest of IPSET_ATTR_DATA entries in an IPSET_CMD_LIST answer. */
+    static final int IPSET_ATTR_ADT = 8;
     static final int IPSET_ATTR_PROTOCOL_MIN = 10;
     static final int IPSET_ATTR_REVISION_MIN = 10;
 
@@ -158,6 +170,86 @@ final class IpsetCodec {
         w.nestBegin(IPSET_ATTR_DATA);
         ip(w, addr);
         w.nestEnd().end();
+    }
+
+    /** IPSET_CMD_LIST dump of one set (answer: {@link #readEntries} per reply message). */
+    static void list(MessageWriter w, int seq, int protocol, String name) {
+        begin(w, IPSET_CMD_LIST, NLM_F_REQUEST | NLM_F_DUMP, seq, protocol).attrString(IPSET_ATTR_SETNAME, name).end();
+    }
+
+    /**
+     * Appends the entries of one IPSET_CMD_LIST answer message to {@code out} (timeout 0 = the entry has none). Pure
+     * apart from {@code out}; never throws; entries are appended only when the whole message is well formed.
+     *
+     * @param a scratch cursors for the four nesting levels (a: message, b: ADT, c: DATA, d: IP)
+     * @return the number of entries appended, or -1 when the message is not a list answer or is malformed (broken
+     *         attributes, an entry without an address or with an address of the wrong length, a timeout not u32)
+     */
+    static int readEntries(MessageCursor m, AttrCursor a, AttrCursor b, AttrCursor c, AttrCursor d,
+            List<BanEntry> out) {
+        if (m.nfSubsystem() != Netlink.NFNL_SUBSYS_IPSET || m.nfMessage() != IPSET_CMD_LIST || !m.nfAttributes(a)) {
+            return -1;
+        }
+        int before = out.size();
+        while (a.next()) {
+            if (a.type() != IPSET_ATTR_ADT) {
+                continue;
+            }
+            a.nested(b);
+            while (b.next()) {
+                if (b.type() != IPSET_ATTR_DATA) {
+                    continue;
+                }
+                b.nested(c);
+                byte[] addr = null;
+                long timeout = 0;
+                while (c.next()) {
+                    if (c.type() == IPSET_ATTR_IP) {
+                        c.nested(d);
+                        while (d.next()) {
+                            int len = d.valueLength();
+                            if (d.type() == IPSET_ATTR_IPADDR_IPV4 && len == 4
+                                    || d.type() == IPSET_ATTR_IPADDR_IPV6 && len == 16) {
+                                addr = new byte[len];
+                                for (int i = 0; i < len; i++) {
+                                    addr[i] = (byte) d.u8At(i);
+                                }
+                            }
+                        }
+                        if (d.hasError()) {
+                            return fail(out, before);
+                        }
+                    } else if (c.type() == IPSET_ATTR_TIMEOUT) {
+                        if (c.valueLength() != 4) {
+                            return fail(out, before);
+                        }
+                        timeout = Integer.toUnsignedLong(c.u32());
+                    }
+                }
+                if (c.hasError() || addr == null) {
+                    return fail(out, before);
+                }
+                out.add(new BanEntry(address(addr), Duration.ofSeconds(timeout)));
+            }
+            if (b.hasError()) {
+                return fail(out, before);
+            }
+        }
+        return a.hasError() ? fail(out, before) : out.size() - before;
+    }
+
+    private static int fail(List<BanEntry> out, int before) {
+        out.subList(before, out.size()).clear();
+        return -1;
+    }
+
+    /** An InetAddress from 4 or 16 bytes (never a hostname lookup). */
+    private static InetAddress address(byte[] addr) {
+        try {
+            return InetAddress.getByAddress(addr);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("length checked: " + addr.length, e);
+        }
     }
 
     private static void ip(MessageWriter w, byte[] addr) {

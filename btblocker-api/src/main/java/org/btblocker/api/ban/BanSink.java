@@ -1,6 +1,7 @@
 package org.btblocker.api.ban;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * Where bans go: a kernel set (ipset, nftables) that drops banned addresses, or just a log. Called from one ban
@@ -16,6 +17,17 @@ public interface BanSink extends AutoCloseable {
 
     /** True when the address is banned now. */
     boolean isBanned(InetAddress address) throws BanException;
+
+    /**
+     * The bans in place now, with the time each has left (for {@code btblocker bans}). Sinks that cannot read their
+     * bans back (e.g. the log sink) keep this default, which throws.
+     *
+     * @return the current bans, in no particular order; empty when there are none
+     * @throws BanException when the sink cannot list its bans or the kernel refuses
+     */
+    default List<BanEntry> list() throws BanException {
+        throw new BanException("this ban sink cannot list its bans");
+    }
 
     /** Releases resources. Bans stay in place (they expire on their own). */
     @Override

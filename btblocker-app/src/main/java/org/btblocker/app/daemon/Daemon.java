@@ -143,7 +143,14 @@ public final class Daemon implements AutoCloseable {
         statsTimer.scheduleAtFixedRate(this::logStats, every, every, TimeUnit.SECONDS);
     }
 
-    private static BanSink createSink(Config b) {
+    /**
+     * Creates the ban sink named by {@code btblocker.banSink} through its provider (the one place the daemon and
+     * {@code btblocker bans} look it up).
+     *
+     * @param b the {@code btblocker} block
+     * @throws UserException one line: no such sink (CONFIG), or the provider's failure (RUNTIME)
+     */
+    public static BanSink createSink(Config b) {
         String name = b.getString("banSink");
         for (BanSinkProvider provider : ServiceLoader.load(BanSinkProvider.class, Daemon.class.getClassLoader())) {
             if (provider.name().equals(name)) {
