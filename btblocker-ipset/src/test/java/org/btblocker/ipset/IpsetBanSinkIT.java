@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.netlink.NetNs;
@@ -82,6 +88,54 @@ class IpsetBanSinkIT {
                 assertThat(listedTimeout(set, ip)).isEqualTo(-1);
                 sink.unban(a);                                        // not banned: no error
             }
+        }
+    }
+
+    @Test
+    void listReturnsIpv4AndIpv6BansWithTheirRemainingTime() throws Exception {
+        try (IpsetBanSink sink = open()) {
+            assertThat(sink.list()).isEmpty();
+            sink.ban(ban("10.0.0.2", Duration.ofSeconds(300)));
+            sink.ban(ban("10.0.0.3", Duration.ofHours(5)));
+            sink.ban(ban("2001:db8::1", Duration.ofSeconds(600)));
+
+            Map<InetAddress, Duration> listed = new HashMap<>();
+            for (BanEntry e : sink.list()) {
+                assertThat(listed.put(e.address(), e.remaining())).as("listed once: %s", e).isNull();
+            }
+            assertThat(listed).containsOnlyKeys(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.3"),
+                    InetAddress.getByName("2001:db8::1"));
+            assertThat(listed.get(InetAddress.getByName("10.0.0.2")).toSeconds()).isBetween(290L, 300L);
+            assertThat(listed.get(InetAddress.getByName("10.0.0.3")).toSeconds()).isBetween(17990L, 18000L);
+            assertThat(listed.get(InetAddress.getByName("2001:db8::1")).toSeconds()).isBetween(590L, 600L);
+
+            sink.unban(InetAddress.getByName("10.0.0.3"));
+            assertThat(sink.list()).extracting(BanEntry::address).containsExactlyInAnyOrder(
+                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("2001:db8::1"));
+        }
+    }
+
+    @Test
+    void listFollowsAMultiPartDumpAndTreatsAMissingSetAsEmpty() throws Exception {
+        try (IpsetBanSink sink = open()) {
+            StringBuilder restore = new StringBuilder();
+            for (int i = 0; i < 3000; i++) {                          // far more than one 64 KiB answer holds
+                restore.append("add torrent_block 10.1.").append(i / 256).append('.').append(i % 256)
+                        .append(" timeout 1000\n");
+            }
+            Path file = Files.createTempFile("btblocker-ipset", ".restore");
+            try {
+                Files.writeString(file, restore);
+                ns.exec("ipset", "restore", "-file", file.toString());
+            } finally {
+                Files.delete(file);
+            }
+            ns.exec("ipset", "destroy", "torrent_block6");
+            List<BanEntry> all = sink.list();
+            assertThat(all).hasSize(3000);
+            assertThat(all).extracting(BanEntry::address).doesNotHaveDuplicates()
+                    .contains(InetAddress.getByName("10.1.11.183"));
+            assertThat(all).allSatisfy(e -> assertThat(e.remaining().toSeconds()).isBetween(990L, 1000L));
         }
     }
 
