@@ -3,9 +3,14 @@ package org.btblocker.ipset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -100,6 +105,64 @@ class IpsetCodecPropertyTest implements WithQuickTheories {
                 assertThat(h == null || h.typeName().length() <= len).isTrue();
             }
         });
+    }
+
+    private Gen<List<byte[]>> addressLists() {
+        return lists().of(addresses()).ofSizeBetween(0, 40);
+    }
+
+    @Test
+    void listAnswersRoundTrip() {
+        qt().forAll(addressLists(), longs().between(-1, 0xffffffffL)).checkAssert((addrs, seed) -> {
+            List<Long> timeouts = new ArrayList<>();
+            List<BanEntry> expected = new ArrayList<>();
+            for (int i = 0; i < addrs.size(); i++) {
+                long t = i % 3 == 2 ? -1 : (seed + 7919L * i) & 0xffffffffL;   // every third without a timeout
+                timeouts.add(t);
+                expected.add(new BanEntry(inet(addrs.get(i)), Duration.ofSeconds(Math.max(0, t))));
+            }
+            List<BanEntry> out = new ArrayList<>();
+            assertThat(IpsetCodecTest.read(IpsetCodecTest.listAnswer(9, "torrent_block", addrs, timeouts), out))
+                    .isEqualTo(addrs.size());
+            assertThat(out).isEqualTo(expected);
+        });
+    }
+
+    @Test
+    void mutatedAndTruncatedListAnswersNeverThrowAndAddAllOrNothing() {
+        qt().forAll(addressLists(), lists().of(integers().between(0, Integer.MAX_VALUE)).ofSizeBetween(0, 6),
+                integers().between(0, 100)).checkAssert((addrs, flips, cutPercent) -> {
+                    List<Long> timeouts = new ArrayList<>();
+                    for (int i = 0; i < addrs.size(); i++) {
+                        timeouts.add((long) i * 1000);
+                    }
+                    byte[] b = IpsetCodecTest.listAnswer(9, "tb", addrs, timeouts);
+                    for (int f : flips) {
+                        b[f % b.length] ^= (byte) (1 << (f >>> 24) % 8);
+                    }
+                    int len = Math.max(0, b.length * cutPercent / 100);
+                    MessageCursor m = cursor(b, len);     // a truncated datagram, lengths as sent
+                    AttrCursor a = new AttrCursor();
+                    AttrCursor c1 = new AttrCursor();
+                    AttrCursor c2 = new AttrCursor();
+                    AttrCursor c3 = new AttrCursor();
+                    while (m.next()) {
+                        List<BanEntry> out = new ArrayList<>();
+                        int n = IpsetCodec.readEntries(m, a, c1, c2, c3, out);
+                        assertThat(n).isBetween(-1, len / 16);   // an entry takes at least 16 bytes
+                        assertThat(out).hasSize(Math.max(n, 0));
+                        assertThat(out).allSatisfy(e -> assertThat(e.remaining().getSeconds())
+                                .isBetween(0L, 0xffffffffL));
+                    }
+                });
+    }
+
+    private static InetAddress inet(byte[] addr) {
+        try {
+            return InetAddress.getByAddress(addr);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** A datagram with a valid nlmsghdr of an ipset type around arbitrary bytes. */

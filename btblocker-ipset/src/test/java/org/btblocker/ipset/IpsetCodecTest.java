@@ -2,12 +2,18 @@ package org.btblocker.ipset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.Hex;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
+import org.btblocker.netlink.Netlink;
 import org.btblocker.netlink.ScriptedKernel;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +107,106 @@ class IpsetCodecTest {
         assertThat(Hex.format(w.buffer())).isEqualTo(hex(
                 "30000000 0d06 0500 04030201 00000000 02 00 0000 0500 0100 07 000000"
                 + "0c00 0300 686173683a697000 0500 0500 0a 000000"));
+    }
+
+    @Test
+    void listIsADumpOfOneSet() {
+        MessageWriter w = new MessageWriter(256);
+        IpsetCodec.list(w, SEQ, 7, "t");
+        assertThat(Hex.format(w.buffer())).isEqualTo(hex(
+                // len 36, IPSET_CMD_LIST, flags REQUEST|DUMP (0x301): answered by NLM_F_MULTI parts and NLMSG_DONE
+                "24000000 0706 0103 04030201 00000000 02 00 0000 0500 0100 07 000000 0600 0200 7400 0000"));
+    }
+
+    /** The kernel's answer to {@code ipset list t} (hash:ip timeout 100; 10.0.0.2 timeout 499, 10.0.0.3 99). */
+    static final String TRACED_LIST = "c0000000 0706 0200 04030201 31750000 02 00 0000"
+            + "0500 0100 07 000000"                 // PROTOCOL 7
+            + "0600 0200 7400 0000"                 // SETNAME "t"
+            + "0c00 0300 686173683a697000"          // TYPENAME "hash:ip"
+            + "0500 0500 02 000000"                 // FAMILY inet
+            + "0500 0400 06 000000"                 // REVISION 6
+            + "0600 0b40 0000 0000"                 // LINENO
+            + "4400 0780"                           // DATA (the set's header: hashsize, maxelem, ... timeout 100)
+            + "08001240 00000400 08001340 00010000 05001500 0c000000 08001140 0223cba5"
+            + "08001940 00000000 08001a40 00000158 08001840 00000002 08000640 00000064"
+            + "3400 0880"                           // ADT (52), nested
+            + "1800 0780 0c00 0180 0800 0100 0a000002 0800 0640 000001f3"   // DATA { IP { IPV4 } TIMEOUT 499 }
+            + "1800 0780 0c00 0180 0800 0100 0a000003 0800 0640 00000063";  // DATA { IP { IPV4 } TIMEOUT 99 }
+
+    private static final AttrCursor[] CURSORS = {new AttrCursor(), new AttrCursor(), new AttrCursor(),
+        new AttrCursor()};
+
+    static int read(byte[] message, List<BanEntry> out) {
+        MessageCursor m = new MessageCursor().reset(ByteBuffer.wrap(message).order(ByteOrder.nativeOrder()), 0,
+                message.length);
+        if (!m.next()) {
+            return -2;
+        }
+        return IpsetCodec.readEntries(m, CURSORS[0], CURSORS[1], CURSORS[2], CURSORS[3], out);
+    }
+
+    @Test
+    void readsTheTracedListAnswer() throws Exception {
+        List<BanEntry> out = new ArrayList<>();
+        assertThat(read(Hex.parse(TRACED_LIST), out)).isEqualTo(2);
+        assertThat(out).containsExactly(
+                new BanEntry(InetAddress.getByName("10.0.0.2"), Duration.ofSeconds(499)),
+                new BanEntry(InetAddress.getByName("10.0.0.3"), Duration.ofSeconds(99)));
+    }
+
+    @Test
+    void readsIpv6EntriesAndEntriesWithoutTimeout() throws Exception {
+        byte[] v6 = Hex.parse("20010db8000000000000000000000001");
+        List<BanEntry> out = new ArrayList<>(List.of(new BanEntry(InetAddress.getByName("192.0.2.1"),
+                Duration.ZERO)));
+        byte[] answer = listAnswer(1, "t6", List.of(v6, new byte[] {(byte) 198, 51, 100, 9}), List.of(0xffffffffL,
+                -1L));
+        assertThat(read(answer, out)).isEqualTo(2);
+        assertThat(out).containsExactly(new BanEntry(InetAddress.getByName("192.0.2.1"), Duration.ZERO),
+                new BanEntry(InetAddress.getByAddress(v6), Duration.ofSeconds(0xffffffffL)),
+                new BanEntry(InetAddress.getByName("198.51.100.9"), Duration.ZERO));
+    }
+
+    @Test
+    void rejectsMalformedListAnswersWithoutAddingAnything() {
+        List<BanEntry> out = new ArrayList<>();
+        byte[] traced = Hex.parse(TRACED_LIST);
+        byte[] noAddress = traced.clone();
+        noAddress[traced.length - 14] = 3;                     // the last entry's IPV4 becomes an unknown type
+        assertThat(read(noAddress, out)).isEqualTo(-1);
+        byte[] shortTimeout = listAnswer(1, "t", List.of(new byte[] {10, 0, 0, 1}), List.of(5L));
+        shortTimeout[shortTimeout.length - 8] = 6;             // TIMEOUT nla_len 8 -> 6
+        assertThat(read(shortTimeout, out)).isEqualTo(-1);
+        byte[] brokenNest = traced.clone();
+        brokenNest[traced.length - 24] = (byte) 0xff;          // the last DATA nest claims more than there is
+        assertThat(read(brokenNest, out)).isEqualTo(-1);
+        assertThat(read(headerAnswer(1, "t", "hash:ip", 2), out)).as("not a list answer").isEqualTo(-1);
+        assertThat(out).isEmpty();
+        assertThat(read(listAnswer(1, "t", List.of(), List.of()), out)).as("an empty set").isZero();
+    }
+
+    /**
+     * A list answer as the kernel builds it: header attributes, then ADT { DATA { IP { IPV4|IPV6 } [TIMEOUT] }* }
+     * (timeout -1 = none).
+     */
+    static byte[] listAnswer(int seq, String name, List<byte[]> addrs, List<Long> timeouts) {
+        MessageWriter w = new MessageWriter(64 + 48 * addrs.size());
+        w.begin(IpsetCodec.type(IpsetCodec.IPSET_CMD_LIST), Netlink.NLM_F_MULTI, seq).nfgenmsg(2, 0, 0)
+                .attrU8(IpsetCodec.IPSET_ATTR_PROTOCOL, 7).attrString(IpsetCodec.IPSET_ATTR_SETNAME, name)
+                .nestBegin(IpsetCodec.IPSET_ATTR_ADT);
+        for (int i = 0; i < addrs.size(); i++) {
+            byte[] addr = addrs.get(i);
+            w.nestBegin(IpsetCodec.IPSET_ATTR_DATA).nestBegin(IpsetCodec.IPSET_ATTR_IP)
+                    .attrBytes(addr.length == 4 ? IpsetCodec.IPSET_ATTR_IPADDR_IPV4 : IpsetCodec.IPSET_ATTR_IPADDR_IPV6,
+                            addr)
+                    .nestEnd();
+            if (timeouts.get(i) >= 0) {
+                w.attrU32(IpsetCodec.IPSET_ATTR_TIMEOUT | Netlink.NLA_F_NET_BYTEORDER, (int) (long) timeouts.get(i));
+            }
+            w.nestEnd();
+        }
+        w.nestEnd().end();
+        return ScriptedKernel.bytes(w);
     }
 
     /** The kernel's answers as traced from the ipset tool (protocol 7/min 6, type revisions, header). */
