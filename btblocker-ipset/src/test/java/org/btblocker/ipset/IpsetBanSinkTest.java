@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.netlink.AttrCursor;
@@ -32,6 +33,7 @@ class IpsetBanSinkTest {
         final Set<String> noTimeout = new HashSet<>();
         final List<String> log = new ArrayList<>();
         final Map<Integer, Integer> failCommand = new HashMap<>();  // cmd -> errno
+        boolean corruptList;
 
         @Override
         public void respond(MessageCursor m, ScriptedKernel k) {
@@ -87,6 +89,26 @@ class IpsetBanSinkTest {
                     case IpsetCodec.IPSET_CMD_DEL -> entries.remove(name + " " + addr);
                     case IpsetCodec.IPSET_CMD_TEST ->
                             error = entries.containsKey(name + " " + addr) ? 0 : IpsetCodec.IPSET_ERR_EXIST;
+                    case IpsetCodec.IPSET_CMD_LIST -> {
+                        if (!sets.containsKey(name)) {
+                            error = Errno.ENOENT;
+                            break;
+                        }
+                        // one NLM_F_MULTI part per entry, as a big set is split, then NLMSG_DONE
+                        for (Map.Entry<String, Integer> e : entries.entrySet()) {
+                            if (e.getKey().startsWith(name + " ")) {
+                                byte[] part = IpsetCodecTest.listAnswer(m.seq(), name,
+                                        List.of(Hex.parse(e.getKey().substring(name.length() + 1))),
+                                        List.of((long) e.getValue()));
+                                if (corruptList) {
+                                    part[part.length - 14] = 9;     // the address attribute gets an unknown type
+                                }
+                                k.deliver(part);
+                            }
+                        }
+                        k.deliver(ScriptedKernel.done(m.seq()));
+                        return;
+                    }
                     default -> error = Errno.EINVAL;
                 }
             }
@@ -137,6 +159,34 @@ class IpsetBanSinkTest {
         sink.unban(InetAddress.getByName("2001:db8::1"));
         assertThat(sink.isBanned(InetAddress.getByName("2001:db8::1"))).isFalse();
         assertThat(ipset.entries).containsOnlyKeys("tb c0000201");
+    }
+
+    @Test
+    void listDumpsBothSets() throws Exception {
+        IpsetBanSink sink = open();
+        assertThat(sink.list()).isEmpty();
+        sink.ban(ban("192.0.2.1", Duration.ofSeconds(30)));
+        sink.ban(ban("192.0.2.2", Duration.ofSeconds(40)));
+        sink.ban(ban("2001:db8::1", Duration.ofMinutes(2)));
+        assertThat(sink.list()).containsExactlyInAnyOrder(
+                new BanEntry(InetAddress.getByName("192.0.2.1"), Duration.ofSeconds(30)),
+                new BanEntry(InetAddress.getByName("192.0.2.2"), Duration.ofSeconds(40)),
+                new BanEntry(InetAddress.getByName("2001:db8::1"), Duration.ofSeconds(120)));
+        assertThat(ipset.log.get(ipset.log.size() - 1)).isEqualTo("7 p7 tb6 null -1");
+    }
+
+    @Test
+    void listTreatsAMissingSetAsEmptyAndReportsOtherErrorsInOneLine() throws Exception {
+        IpsetBanSink sink = open();
+        sink.ban(ban("192.0.2.1", Duration.ofSeconds(30)));
+        ipset.sets.remove("tb6");
+        assertThat(sink.list()).extracting(BanEntry::address).containsExactly(InetAddress.getByName("192.0.2.1"));
+        ipset.corruptList = true;
+        assertThatThrownBy(sink::list).isInstanceOf(BanException.class)
+                .hasMessage("ipset list tb: malformed answer from the kernel");
+        ipset.failCommand.put(IpsetCodec.IPSET_CMD_LIST, Errno.EPERM);
+        assertThatThrownBy(sink::list).isInstanceOf(BanException.class)
+                .hasMessage("ipset list tb: EPERM (kernel: scripted); btblocker needs CAP_NET_ADMIN (run as root)");
     }
 
     @Test
