@@ -29,6 +29,7 @@ public final class BtblockerCommand implements Callable<Integer> {
         cl.addSubcommand(new CheckConfigCommand());
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new FirewallCommand());
+        cl.addSubcommand(new BansCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;
