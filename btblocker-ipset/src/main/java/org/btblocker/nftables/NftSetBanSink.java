@@ -2,6 +2,9 @@ package org.btblocker.nftables;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
@@ -119,6 +122,39 @@ final class NftSetBanSink implements BanSink {
                     + ": " + describe(e), e);
         }
         return expires[0];
+    }
+
+    /** Dumps both sets (NFT_MSG_GETSETELEM); a missing table or set counts as empty. */
+    @Override
+    public List<BanEntry> list() throws BanException {
+        List<BanEntry> out = new ArrayList<>();
+        listSet(settings.set4(), out);
+        listSet(settings.set6(), out);
+        return out;
+    }
+
+    private void listSet(String set, List<BanEntry> out) throws BanException {
+        AttrCursor key = new AttrCursor();
+        boolean[] malformed = {false};
+        MessageWriter w = channel.writer();
+        NftSetCodec.listElements(w, channel.nextSeq(), settings.table(), set);
+        try {
+            channel.request("nftables list elements", w, m -> {
+                if (NftSetCodec.readElements(m, top, list, elem, key, out) < 0) {
+                    malformed[0] = true;
+                }
+            });
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENOENT) {
+                log.debug("{} does not exist: no bans in it", where(set));
+                return;
+            }
+            String hint = e.errno() == Errno.EPERM ? "; btblocker needs CAP_NET_ADMIN (run as root)" : "";
+            throw new BanException("nftables: list elements of " + where(set) + ": " + describe(e) + hint, e);
+        }
+        if (malformed[0]) {
+            throw new BanException("nftables: list elements of " + where(set) + ": malformed answer from the kernel");
+        }
     }
 
     private void request(String what, String set, MessageWriter w) throws BanException {

@@ -2,8 +2,14 @@ package org.btblocker.nftables;
 
 import static org.btblocker.netlink.Netlink.NLM_F_ACK;
 import static org.btblocker.netlink.Netlink.NLM_F_CREATE;
+import static org.btblocker.netlink.Netlink.NLM_F_DUMP;
 import static org.btblocker.netlink.Netlink.NLM_F_REQUEST;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -23,7 +29,10 @@ import org.btblocker.netlink.Netlink;
  *                            NFTA_SET_ELEM_TIMEOUT (u64 ms), NFTA_SET_ELEM_KEY { NFTA_DATA_VALUE: address } } }
  *  NFNL_MSG_BATCH_END
  * </pre>
- * Lookups ({@code NFT_MSG_GETSETELEM}) go outside a batch. All integer values are big-endian. Pure functions over a
+ * Lookups ({@code NFT_MSG_GETSETELEM}) go outside a batch; with NLM_F_DUMP and only the table and set names, the
+ * kernel answers with NLM_F_MULTI NFT_MSG_NEWSETELEM messages, each {@code NFTA_SET_ELEM_LIST_ELEMENTS { NFTA_LIST_ELEM
+ * { NFTA_SET_ELEM_KEY { NFTA_DATA_VALUE }, [NFTA_SET_ELEM_TIMEOUT u64 ms, NFTA_SET_ELEM_EXPIRATION u64 ms] }* }}
+ * (nests without NLA_F_NESTED), then NLMSG_DONE. All integer values are big-endian. Pure functions over a
  * {@link MessageWriter} / {@link MessageCursor}; nothing here does I/O.
  */
 final class NftSetCodec {
@@ -148,6 +157,91 @@ final class NftSetCodec {
         begin(w, NFT_MSG_GETSETELEM, NLM_F_REQUEST | NLM_F_ACK, seq);
         elements(w, table, set, addr, -1);
         w.end();
+    }
+
+    /** NFT_MSG_GETSETELEM dump of a whole set (answer: {@link #readElements} per reply message). */
+    static void listElements(MessageWriter w, int seq, String table, String set) {
+        begin(w, NFT_MSG_GETSETELEM, NLM_F_REQUEST | NLM_F_DUMP, seq)
+                .attrString(NFTA_SET_ELEM_LIST_TABLE, table).attrString(NFTA_SET_ELEM_LIST_SET, set).end();
+    }
+
+    /**
+     * Appends the elements of one NEWSETELEM dump answer to {@code out}: the address and the time left (the
+     * expiration, else the timeout, else {@link Duration#ZERO} for an element without timeout). Pure apart from
+     * {@code out}; never throws; appends only when the whole message is well formed.
+     *
+     * @param top, list, elem, key scratch cursors for the four nesting levels
+     * @return the number appended, or -1 when the message is not such an answer or is malformed (broken attributes,
+     *         an element without a 4- or 16-byte key, a time that is not a u64 below 2^63 ms)
+     */
+    static int readElements(MessageCursor m, AttrCursor top, AttrCursor list, AttrCursor elem, AttrCursor key,
+            List<BanEntry> out) {
+        if (m.nfSubsystem() != Netlink.NFNL_SUBSYS_NFTABLES || m.nfMessage() != NFT_MSG_NEWSETELEM
+                || !m.nfAttributes(top)) {
+            return -1;
+        }
+        int before = out.size();
+        while (top.next()) {
+            if (top.type() != NFTA_SET_ELEM_LIST_ELEMENTS) {
+                continue;
+            }
+            top.nested(list);
+            while (list.next()) {
+                if (list.type() != NFTA_LIST_ELEM) {
+                    continue;
+                }
+                list.nested(elem);
+                byte[] addr = null;
+                long timeout = 0;
+                long expiration = -1;
+                while (elem.next()) {
+                    switch (elem.type()) {
+                        case NFTA_SET_ELEM_KEY -> {
+                            elem.nested(key);
+                            if (key.seek(NFTA_DATA_VALUE) && (key.valueLength() == 4 || key.valueLength() == 16)) {
+                                addr = new byte[key.valueLength()];
+                                for (int i = 0; i < addr.length; i++) {
+                                    addr[i] = (byte) key.u8At(i);
+                                }
+                            }
+                        }
+                        case NFTA_SET_ELEM_TIMEOUT, NFTA_SET_ELEM_EXPIRATION -> {
+                            long v = elem.valueLength() == 8 ? elem.u64() : -1;
+                            if (v < 0) {
+                                return fail(out, before);
+                            }
+                            if (elem.type() == NFTA_SET_ELEM_TIMEOUT) {
+                                timeout = v;
+                            } else {
+                                expiration = v;
+                            }
+                        }
+                        default -> { }
+                    }
+                }
+                if (elem.hasError() || addr == null) {
+                    return fail(out, before);
+                }
+                out.add(new BanEntry(address(addr), Duration.ofMillis(expiration >= 0 ? expiration : timeout)));
+            }
+            if (list.hasError()) {
+                return fail(out, before);
+            }
+        }
+        return top.hasError() ? fail(out, before) : out.size() - before;
+    }
+
+    private static int fail(List<BanEntry> out, int before) {
+        out.subList(before, out.size()).clear();
+        return -1;
+    }
+
+    private static InetAddress address(byte[] addr) {
+        try {
+            return InetAddress.getByAddress(addr);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("length checked: " + addr.length, e);
+        }
     }
 
     private static void elements(MessageWriter w, String table, String set, byte[] addr, long timeoutMillis) {

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.netlink.NetNs;
@@ -51,6 +57,49 @@ class NftSetBanSinkIT {
             return TestNetns.run("nft", "--version").startsWith("nftables");
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    @Test
+    void listReturnsIpv4AndIpv6BansWithTheirRemainingTime() throws Exception {
+        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS)) {
+            assertThat(sink.list()).isEmpty();
+            sink.ban(ban("10.0.0.2", Duration.ofSeconds(300)));
+            sink.ban(ban("10.0.0.3", Duration.ofHours(5)));
+            sink.ban(ban("2001:db8::1", Duration.ofSeconds(600)));
+            Map<InetAddress, Duration> listed = new HashMap<>();
+            for (BanEntry e : sink.list()) {
+                assertThat(listed.put(e.address(), e.remaining())).as("listed once: %s", e).isNull();
+            }
+            assertThat(listed).containsOnlyKeys(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.3"),
+                    InetAddress.getByName("2001:db8::1"));
+            assertThat(listed.get(InetAddress.getByName("10.0.0.2")).toMillis()).isBetween(290_000L, 300_000L);
+            assertThat(listed.get(InetAddress.getByName("10.0.0.3")).toMillis()).isBetween(17_990_000L, 18_000_000L);
+            assertThat(listed.get(InetAddress.getByName("2001:db8::1")).toMillis()).isBetween(590_000L, 600_000L);
+
+            sink.unban(InetAddress.getByName("10.0.0.3"));
+            assertThat(sink.list()).extracting(BanEntry::address).containsExactlyInAnyOrder(
+                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("2001:db8::1"));
+            if (nftCan()) {
+                // a multi-part dump, and a set removed behind our back counts as empty
+                StringBuilder many = new StringBuilder("add element inet btblocker banned4 { ");
+                for (int i = 0; i < 3000; i++) {
+                    many.append(i == 0 ? "" : ", ").append("10.1.").append(i / 256).append('.').append(i % 256)
+                            .append(" timeout 1000s");
+                }
+                Path file = Files.createTempFile("btblocker-nft", ".nft");
+                try {
+                    Files.writeString(file, many.append(" }\n"));
+                    ns.exec("nft", "-f", file.toString());
+                } finally {
+                    Files.delete(file);
+                }
+                ns.exec("nft", "delete", "set", "inet", "btblocker", "banned6");
+                List<BanEntry> all = sink.list();
+                assertThat(all).hasSize(3001).extracting(BanEntry::address).doesNotHaveDuplicates();
+                assertThat(all).filteredOn(e -> e.address().getHostAddress().startsWith("10.1."))
+                        .allSatisfy(e -> assertThat(e.remaining().toSeconds()).isBetween(990L, 1000L));
+            }
         }
     }
 
