@@ -2,9 +2,14 @@ package org.btblocker.nftables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.btblocker.api.ban.BanEntry;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -70,5 +75,58 @@ class NftSetCodecPropertyTest implements WithQuickTheories {
             assertThat(n).isEqualTo(4);
             assertThat(m.hasError()).isFalse();
         });
+    }
+
+    @Test
+    void dumpAnswersRoundTrip() {
+        qt().forAll(lists().of(addresses()).ofSizeBetween(0, 40), longs().between(0, Long.MAX_VALUE - 1000))
+                .checkAssert((addrs, seed) -> {
+                    List<Long> expirations = new ArrayList<>();
+                    List<BanEntry> expected = new ArrayList<>();
+                    for (int i = 0; i < addrs.size(); i++) {
+                        long e = i % 3 == 2 ? -1 : Math.floorMod(seed + 7919L * i, Long.MAX_VALUE - 1000);
+                        expirations.add(e);
+                        expected.add(new BanEntry(inet(addrs.get(i)), Duration.ofMillis(Math.max(0, e))));
+                    }
+                    List<BanEntry> out = new ArrayList<>();
+                    assertThat(NftSetCodecTest.read(NftSetCodecTest.dumpAnswer(3, "btblocker", "banned4", addrs,
+                            expirations), out)).isEqualTo(addrs.size());
+                    assertThat(out).isEqualTo(expected);
+                });
+    }
+
+    @Test
+    void mutatedAndTruncatedDumpAnswersNeverThrowAndAddAllOrNothing() {
+        qt().forAll(lists().of(addresses()).ofSizeBetween(0, 40),
+                lists().of(integers().between(0, Integer.MAX_VALUE)).ofSizeBetween(0, 6), integers().between(0, 100))
+                .checkAssert((addrs, flips, cutPercent) -> {
+                    List<Long> expirations = new ArrayList<>();
+                    for (int i = 0; i < addrs.size(); i++) {
+                        expirations.add(i % 2 == 0 ? -1L : i * 1000L);
+                    }
+                    byte[] b = NftSetCodecTest.dumpAnswer(3, "bt", "b4", addrs, expirations);
+                    for (int f : flips) {
+                        b[f % b.length] ^= (byte) (1 << (f >>> 24) % 8);
+                    }
+                    int len = b.length * cutPercent / 100;
+                    MessageCursor m = new MessageCursor().reset(ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()),
+                            0, len);
+                    AttrCursor[] c = {new AttrCursor(), new AttrCursor(), new AttrCursor(), new AttrCursor()};
+                    while (m.next()) {
+                        List<BanEntry> out = new ArrayList<>();
+                        int n = NftSetCodec.readElements(m, c[0], c[1], c[2], c[3], out);
+                        assertThat(n).isBetween(-1, len / 16);    // an element takes at least 16 bytes
+                        assertThat(out).hasSize(Math.max(n, 0));
+                        assertThat(out).allSatisfy(e -> assertThat(e.remaining().isNegative()).isFalse());
+                    }
+                });
+    }
+
+    private static InetAddress inet(byte[] addr) {
+        try {
+            return InetAddress.getByAddress(addr);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }
