@@ -62,6 +62,10 @@ final class IpsetBanSink implements BanSink {
         try {
             channel.request("ipset protocol", w, m -> result[0] = IpsetCodec.readProtocol(m, a));
         } catch (NetlinkException e) {
+            if (e.errno() == Errno.EPERM) {
+                throw new BanException("ipset: the kernel refused the ipset protocol (EPERM); btblocker needs "
+                        + "CAP_NET_ADMIN (run as root)", e);
+            }
             throw new BanException("ipset: the kernel does not answer the ipset protocol (" + describe(e)
                     + "); load the ip_set module or set btblocker.banSink = nftables", e);
         }

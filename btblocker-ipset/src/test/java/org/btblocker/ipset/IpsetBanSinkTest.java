@@ -232,6 +232,9 @@ class IpsetBanSinkTest {
         ipset.failCommand.put(IpsetCodec.IPSET_CMD_PROTOCOL, Errno.EOPNOTSUPP);
         assertThatThrownBy(this::open).isInstanceOf(BanException.class)
                 .hasMessageStartingWith("ipset: the kernel does not answer the ipset protocol (EOPNOTSUPP");
+        ipset.failCommand.put(IpsetCodec.IPSET_CMD_PROTOCOL, Errno.EPERM);
+        assertThatThrownBy(this::open).isInstanceOf(BanException.class).hasMessage(
+                "ipset: the kernel refused the ipset protocol (EPERM); btblocker needs CAP_NET_ADMIN (run as root)");
     }
 
     @Test
