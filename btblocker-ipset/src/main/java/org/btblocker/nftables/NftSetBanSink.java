@@ -181,6 +181,10 @@ final class NftSetBanSink implements BanSink {
     }
 
     private static String describe(NetlinkException e) {
+        if ("ETIMEDOUT".equals(e.errnoName())) {
+            // The kernel refuses an unprivileged batch at its begin message, which asks for no ack: silence.
+            return "ETIMEDOUT (no answer from nf_tables: not root? btblocker needs CAP_NET_ADMIN)";
+        }
         return e.extackMessage() == null || e.extackMessage().isEmpty() ? e.errnoName()
                 : e.errnoName() + " (kernel: " + e.extackMessage() + ")";
     }
