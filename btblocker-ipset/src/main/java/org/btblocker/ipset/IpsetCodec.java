@@ -6,11 +6,10 @@ import static org.btblocker.netlink.Netlink.NLM_F_CREATE;
 import static org.btblocker.netlink.Netlink.NLM_F_DUMP;
 import static org.btblocker.netlink.Netlink.NLM_F_REQUEST;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import org.btblocker.api.ban.BanEntry;
+import org.btblocker.bansink.BanEntries;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -217,40 +216,28 @@ final class IpsetCodec {
                             }
                         }
                         if (d.hasError()) {
-                            return fail(out, before);
+                            return BanEntries.discardFrom(out, before);
                         }
                     } else if (c.type() == IPSET_ATTR_TIMEOUT) {
                         if (c.valueLength() != 4) {
-                            return fail(out, before);
+                            return BanEntries.discardFrom(out, before);
                         }
                         timeout = Integer.toUnsignedLong(c.u32());
                     }
                 }
                 if (c.hasError() || addr == null) {
-                    return fail(out, before);
+                    return BanEntries.discardFrom(out, before);
                 }
-                out.add(new BanEntry(address(addr), Duration.ofSeconds(timeout)));
+                out.add(new BanEntry(BanEntries.address(addr), Duration.ofSeconds(timeout)));
             }
             if (b.hasError()) {
-                return fail(out, before);
+                return BanEntries.discardFrom(out, before);
             }
         }
-        return a.hasError() ? fail(out, before) : out.size() - before;
+        return a.hasError() ? BanEntries.discardFrom(out, before) : out.size() - before;
     }
 
-    private static int fail(List<BanEntry> out, int before) {
-        out.subList(before, out.size()).clear();
-        return -1;
-    }
 
-    /** An InetAddress from 4 or 16 bytes (never a hostname lookup). */
-    private static InetAddress address(byte[] addr) {
-        try {
-            return InetAddress.getByAddress(addr);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("length checked: " + addr.length, e);
-        }
-    }
 
     private static void ip(MessageWriter w, byte[] addr) {
         if (addr.length != 4 && addr.length != 16) {

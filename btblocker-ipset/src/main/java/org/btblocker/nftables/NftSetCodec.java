@@ -5,11 +5,10 @@ import static org.btblocker.netlink.Netlink.NLM_F_CREATE;
 import static org.btblocker.netlink.Netlink.NLM_F_DUMP;
 import static org.btblocker.netlink.Netlink.NLM_F_REQUEST;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import org.btblocker.api.ban.BanEntry;
+import org.btblocker.bansink.BanEntries;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -208,7 +207,7 @@ final class NftSetCodec {
                         case NFTA_SET_ELEM_TIMEOUT, NFTA_SET_ELEM_EXPIRATION -> {
                             long v = elem.valueLength() == 8 ? elem.u64() : -1;
                             if (v < 0) {
-                                return fail(out, before);
+                                return BanEntries.discardFrom(out, before);
                             }
                             if (elem.type() == NFTA_SET_ELEM_TIMEOUT) {
                                 timeout = v;
@@ -220,29 +219,18 @@ final class NftSetCodec {
                     }
                 }
                 if (elem.hasError() || addr == null) {
-                    return fail(out, before);
+                    return BanEntries.discardFrom(out, before);
                 }
-                out.add(new BanEntry(address(addr), Duration.ofMillis(expiration >= 0 ? expiration : timeout)));
+                out.add(new BanEntry(BanEntries.address(addr), Duration.ofMillis(expiration >= 0 ? expiration : timeout)));
             }
             if (list.hasError()) {
-                return fail(out, before);
+                return BanEntries.discardFrom(out, before);
             }
         }
-        return top.hasError() ? fail(out, before) : out.size() - before;
+        return top.hasError() ? BanEntries.discardFrom(out, before) : out.size() - before;
     }
 
-    private static int fail(List<BanEntry> out, int before) {
-        out.subList(before, out.size()).clear();
-        return -1;
-    }
 
-    private static InetAddress address(byte[] addr) {
-        try {
-            return InetAddress.getByAddress(addr);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("length checked: " + addr.length, e);
-        }
-    }
 
     private static void elements(MessageWriter w, String table, String set, byte[] addr, long timeoutMillis) {
         if (addr.length != 4 && addr.length != 16) {
