@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
+import org.btblocker.netlink.Capabilities;
+
 /**
  * Checks what the firewall needs before anything is installed, and says in one line per problem what is wrong and
  * what to do. The facts come from a {@link Host}, so the decision logic is pure and tested with a fake host.
@@ -94,17 +96,9 @@ final class FirewallProbe {
     /** Reads the facts from the running system. */
     static final class SystemHost implements Host {
 
-        private static final int CAP_NET_ADMIN = 12;
-
         @Override
         public boolean hasNetAdmin() {
-            try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-                return lines.filter(l -> l.startsWith("CapEff:")).findFirst()
-                        .map(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) >>> CAP_NET_ADMIN & 1) == 1)
-                        .orElse(false);
-            } catch (IOException | NumberFormatException e) {
-                return false;
-            }
+            return Capabilities.hasNetAdmin();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.btblocker.netfilter.nfqueue;
 
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -11,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 import org.btblocker.netlink.AttrCursor;
+import org.btblocker.netlink.Capabilities;
 import org.btblocker.netlink.Errno;
 import org.btblocker.netlink.MessageCursor;
 import org.btblocker.netlink.MessageWriter;
@@ -47,7 +47,6 @@ public final class QueueService implements AutoCloseable {
     /** How long one blocking wait lasts; bounds how quickly {@link #stop()} is noticed. */
     static final int IDLE_WAIT_MILLIS = 200;
     private static final long OVERRUN_LOG_INTERVAL_NANOS = 60_000_000_000L;
-    private static final int CAP_NET_ADMIN = 12;
 
     /** Opens the transport for a queue; called on the queue thread, so namespace switches apply to it. */
     @FunctionalInterface
@@ -235,7 +234,7 @@ public final class QueueService implements AutoCloseable {
 
     static String bindMessage(int queueNum, String step, NetlinkException e) {
         return switch (e.errno()) {
-            case Errno.EPERM -> hasCapability(CAP_NET_ADMIN)
+            case Errno.EPERM -> Capabilities.hasNetAdmin()
                     ? "queue " + queueNum + " is already bound by another process (EPERM); stop it or set "
                             + "btblocker.queueNum"
                     : "cannot bind NFQUEUE queue " + queueNum + " (EPERM): need root or CAP_NET_ADMIN";
@@ -249,20 +248,6 @@ public final class QueueService implements AutoCloseable {
                     + e.errnoName() + "); try btblocker.queue.gso = false";
             default -> "cannot " + step + ": " + e.getMessage();
         };
-    }
-
-    /** True when the effective capability set of this process has {@code cap} (from /proc/self/status CapEff). */
-    static boolean hasCapability(int cap) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >>> cap & 1) != 0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
-        return false;
     }
 
     private void run() {

@@ -73,7 +73,7 @@ class QueueServiceTest {
     void epermMeansAnotherOwnerWhenWeHaveCapNetAdminAndMissingPrivilegeOtherwise() {
         QueueService s = new QueueService(QueueConfig.of(5), handler,
                 failingAt(NfqueueCodec.NFQNL_CFG_CMD_BIND, Errno.EPERM), () -> 0L);
-        String expected = QueueService.hasCapability(12)
+        String expected = org.btblocker.netlink.Capabilities.hasNetAdmin()
                 ? "queue 5 is already bound by another process (EPERM); stop it or set btblocker.queueNum"
                 : "cannot bind NFQUEUE queue 5 (EPERM): need root or CAP_NET_ADMIN";
         assertThatThrownBy(s::bind).hasMessage(expected);
