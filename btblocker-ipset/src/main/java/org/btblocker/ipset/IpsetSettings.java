@@ -17,7 +17,8 @@ record IpsetSettings(String ipsetName, Duration banDuration) {
         // IPSET_MAXNAMELEN is 32 with the NUL, and the IPv6 sibling needs one more character.
         if (ipsetName.isEmpty() || ipsetName.length() > IpsetCodec.IPSET_MAXNAMELEN - 2
                 || ipsetName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw new IllegalArgumentException("expected 1 to 30 printable ASCII characters, got \"" + ipsetName + "\"");
+            throw new IllegalArgumentException(
+                    "expected 1 to 30 printable ASCII characters, got \"" + ipsetName + "\"");
         }
     }
 
@@ -33,7 +34,8 @@ record IpsetSettings(String ipsetName, Duration banDuration) {
         try {
             return new IpsetSettings(name, duration);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(btblocker.origin(), "ipsetName", e.getMessage());
+            throw new ConfigException.BadValue(btblocker.getValue("ipsetName").origin(), "btblocker.ipsetName",
+                    e.getMessage());
         }
     }
 }

@@ -41,8 +41,9 @@ record NftSetSettings(String table, String set4, String set6) {
             return new NftSetSettings(table, set4, set6);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
-            throw new ConfigException.BadValue(btblocker.origin(), message.substring(0, message.indexOf(':')),
-                    message.substring(message.indexOf(':') + 2));
+            String key = message.substring(0, message.indexOf(':'));
+            throw new ConfigException.BadValue(btblocker.hasPath(key) ? btblocker.getValue(key).origin()
+                    : btblocker.origin(), "btblocker." + key, message.substring(message.indexOf(':') + 2));
         }
     }
 }

@@ -1,7 +1,8 @@
 package org.btblocker.detectors.dht;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * Settings of the dht detector, block {@code btblocker.dht}; defaults in {@code reference.conf}.
@@ -14,17 +15,12 @@ import com.typesafe.config.ConfigException;
 record DhtSettings(int maxDatagrams, boolean rememberPeers, int maxRememberedPerDatagram) {
 
     /** Reads every key of {@code own} eagerly and checks its range. */
+    private static final String BLOCK = "btblocker.dht";
+
     static DhtSettings from(Config own) {
-        int maxDatagrams = own.getInt("maxDatagrams");
-        if (maxDatagrams < 1 || maxDatagrams > 64) {
-            throw new ConfigException.BadValue(own.origin(), "maxDatagrams", "expected 1 to 64, got " + maxDatagrams);
-        }
+        int maxDatagrams = ConfigChecks.intIn(own, BLOCK, "maxDatagrams", 1, 64);
         boolean rememberPeers = own.getBoolean("rememberPeers");
-        int maxRemembered = own.getInt("maxRememberedPerDatagram");
-        if (maxRemembered < 0 || maxRemembered > 1024) {
-            throw new ConfigException.BadValue(own.origin(), "maxRememberedPerDatagram",
-                "expected 0 to 1024, got " + maxRemembered);
-        }
+        int maxRemembered = ConfigChecks.intIn(own, BLOCK, "maxRememberedPerDatagram", 0, 1024);
         return new DhtSettings(maxDatagrams, rememberPeers, maxRemembered);
     }
 }

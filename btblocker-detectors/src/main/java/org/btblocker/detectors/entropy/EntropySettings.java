@@ -1,7 +1,8 @@
 package org.btblocker.detectors.entropy;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * Settings of the entropy (MSE) detector, block {@code btblocker.entropy}; {@code threshold} and
@@ -36,27 +37,17 @@ record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams
     }
 
     /** Reads every key of {@code btblocker.entropy} eagerly. */
+    private static final String BLOCK = "btblocker.entropy";
+
     static EntropySettings from(Config own) {
         double threshold = own.getDouble("threshold");
         if (!(threshold > 0 && threshold <= 8)) {
-            throw new ConfigException.BadValue(own.origin(), "threshold",
-                    "expected bits per byte, more than 0 and at most 8, got " + threshold);
+            throw ConfigChecks.bad(own, BLOCK, "threshold",
+                    "bits per byte, more than 0 and at most 8, got " + threshold);
         }
-        int minPayloadSize = own.getInt("minPayloadSize");
-        if (minPayloadSize < 1 || minPayloadSize > 0xffff) {
-            throw new ConfigException.BadValue(own.origin(), "minPayloadSize",
-                    "expected a byte count from 1 to 65535, got " + minPayloadSize);
-        }
-        int maxUtpDatagrams = own.getInt("maxUtpDatagrams");
-        if (maxUtpDatagrams < 1 || maxUtpDatagrams > MAX_DATAGRAMS_LIMIT) {
-            throw new ConfigException.BadValue(own.origin(), "maxUtpDatagrams",
-                    "expected an integer from 1 to " + MAX_DATAGRAMS_LIMIT + ", got " + maxUtpDatagrams);
-        }
-        int minResponderPort = own.getInt("minResponderPort");
-        if (minResponderPort < 0 || minResponderPort > 0xffff) {
-            throw new ConfigException.BadValue(own.origin(), "minResponderPort",
-                    "expected a port from 0 to 65535 (0 = all ports), got " + minResponderPort);
-        }
+        int minPayloadSize = ConfigChecks.intIn(own, BLOCK, "minPayloadSize", 1, 0xffff);
+        int maxUtpDatagrams = ConfigChecks.intIn(own, BLOCK, "maxUtpDatagrams", 1, MAX_DATAGRAMS_LIMIT);
+        int minResponderPort = ConfigChecks.intIn(own, BLOCK, "minResponderPort", 0, 0xffff); // 0 = every port
         return new EntropySettings(threshold, minPayloadSize, maxUtpDatagrams, minResponderPort);
     }
 }

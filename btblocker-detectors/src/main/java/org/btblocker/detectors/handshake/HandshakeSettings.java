@@ -1,7 +1,8 @@
 package org.btblocker.detectors.handshake;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * Settings of the handshake detector, block {@code btblocker.handshake} (defaults in {@code reference.conf}).
@@ -27,19 +28,12 @@ record HandshakeSettings(int maxPayloadPackets, int minFrames, int maxRemembered
     }
 
     /** Reads every key of {@code own} ({@code btblocker.handshake}); a missing or bad value throws at startup. */
+    private static final String BLOCK = "btblocker.handshake";
+
     static HandshakeSettings from(Config own) {
         return new HandshakeSettings(
-                intIn(own, "maxPayloadPackets", 1, 1_000),
-                intIn(own, "minFrames", 2, 255),
-                intIn(own, "maxRememberedPeers", 0, 10_000));
-    }
-
-    private static int intIn(Config own, String key, int min, int max) {
-        int v = own.getInt(key);
-        if (v < min || v > max) {
-            throw new ConfigException.BadValue(own.origin(), key, "expected an integer " + min + ".." + max
-                    + ", got " + v);
-        }
-        return v;
+                ConfigChecks.intIn(own, BLOCK, "maxPayloadPackets", 1, 1_000),
+                ConfigChecks.intIn(own, BLOCK, "minFrames", 2, 255),
+                ConfigChecks.intIn(own, BLOCK, "maxRememberedPeers", 0, 10_000));
     }
 }

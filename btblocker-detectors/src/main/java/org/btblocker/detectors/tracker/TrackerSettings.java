@@ -3,8 +3,9 @@ package org.btblocker.detectors.tracker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * Settings of the tracker detector, block {@code btblocker.tracker} (defaults in {@code reference.conf}).
@@ -39,22 +40,16 @@ record TrackerSettings(int maxPayloadPackets, boolean requireConnectResponse, bo
     }
 
     /** Reads every key of {@code own} ({@code btblocker.tracker}); a missing or bad value throws at startup. */
+    private static final String BLOCK = "btblocker.tracker";
+
     static TrackerSettings from(Config own) {
-        int max = own.getInt("maxPayloadPackets");
-        if (max < 1 || max > 1_000) {
-            throw new ConfigException.BadValue(own.origin(), "maxPayloadPackets",
-                    "expected an integer 1..1000, got " + max);
-        }
-        int peers = own.getInt("maxRememberedPeers");
-        if (peers < 0 || peers > 10_000) {
-            throw new ConfigException.BadValue(own.origin(), "maxRememberedPeers",
-                    "expected an integer 0..10000, got " + peers);
-        }
+        int max = ConfigChecks.intIn(own, BLOCK, "maxPayloadPackets", 1, 1_000);
+        int peers = ConfigChecks.intIn(own, BLOCK, "maxRememberedPeers", 0, 10_000);
         List<String> agents = own.getStringList("userAgents");
         for (String ua : agents) {
             if (ua.isEmpty() || !StandardCharsets.US_ASCII.newEncoder().canEncode(ua)) {
-                throw new ConfigException.BadValue(own.origin(), "userAgents",
-                        "expected non-empty ASCII tokens, got \"" + ua + "\"");
+                throw ConfigChecks.bad(own, BLOCK, "userAgents",
+                        "non-empty ASCII tokens, got \"" + ua + "\"");
             }
         }
         return new TrackerSettings(max, own.getBoolean("requireConnectResponse"), own.getBoolean("harvestPeers"),

@@ -1,7 +1,8 @@
 package org.btblocker.detectors.utp;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * Settings of the uTP detector, block {@code btblocker.utp}.
@@ -32,22 +33,16 @@ record UtpSettings(int minHeadersMidStream, int minHeadersOneWay, int maxDatagra
     }
 
     /** Reads every key of {@code btblocker.utp} eagerly. */
+    private static final String BLOCK = "btblocker.utp";
+
     static UtpSettings from(Config own) {
-        int minHeaders = own.getInt("minHeadersMidStream");
-        if (minHeaders < MIN_HEADERS_LIMIT || minHeaders > MAX_HEADERS_LIMIT) {
-            throw new ConfigException.BadValue(own.origin(), "minHeadersMidStream",
-                    "expected an integer from " + MIN_HEADERS_LIMIT + " to " + MAX_HEADERS_LIMIT + ", got " + minHeaders);
-        }
+        int minHeaders = ConfigChecks.intIn(own, BLOCK, "minHeadersMidStream", MIN_HEADERS_LIMIT, MAX_HEADERS_LIMIT);
         int oneWay = own.getInt("minHeadersOneWay");
         if (oneWay != 0 && (oneWay < MIN_ONE_WAY || oneWay > MAX_HEADERS_LIMIT)) {
-            throw new ConfigException.BadValue(own.origin(), "minHeadersOneWay",
-                    "expected 0 (off) or an integer from " + MIN_ONE_WAY + " to " + MAX_HEADERS_LIMIT + ", got " + oneWay);
+            throw ConfigChecks.bad(own, BLOCK, "minHeadersOneWay",
+                    "0 (off) or an integer from " + MIN_ONE_WAY + " to " + MAX_HEADERS_LIMIT + ", got " + oneWay);
         }
-        int maxDatagrams = own.getInt("maxDatagrams");
-        if (maxDatagrams < 2 || maxDatagrams > MAX_DATAGRAMS_LIMIT) {
-            throw new ConfigException.BadValue(own.origin(), "maxDatagrams",
-                    "expected an integer from 2 to " + MAX_DATAGRAMS_LIMIT + ", got " + maxDatagrams);
-        }
+        int maxDatagrams = ConfigChecks.intIn(own, BLOCK, "maxDatagrams", 2, MAX_DATAGRAMS_LIMIT);
         return new UtpSettings(minHeaders, oneWay, maxDatagrams);
     }
 }

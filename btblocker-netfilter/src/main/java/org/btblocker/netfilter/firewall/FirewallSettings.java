@@ -96,7 +96,8 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
 
     /**
      * Reads the settings from the {@code btblocker} block: {@code interfaces}, {@code queueNum}, {@code banSink},
-     * {@code ipsetName}, {@code nftables.table|set4|set6} and {@code queue.count}, {@code firewall.localTraffic|whitelistPorts|
+     * {@code ipsetName}, {@code nftables.table|set4|set6}, {@code queue.count} and
+     * {@code firewall.localTraffic|whitelistPorts|
      * marks.clean|marks.bittorrent|marks.mask}. Every key is read eagerly.
      *
      * @throws ConfigException naming the key that is missing or wrong
@@ -110,7 +111,7 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
         String sinkName = btblocker.getString("banSink");
         SinkKind kind = SinkKind.parse(sinkName);
         if (kind == null) {
-            throw new ConfigException.BadValue(btblocker.origin(), "banSink",
+            throw new ConfigException.BadValue(btblocker.getValue("banSink").origin(), "btblocker.banSink",
                     "expected ipset, nftables or log, got \"" + sinkName + "\"");
         }
         String ipsetName = btblocker.getString("ipsetName");
@@ -124,7 +125,9 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
         try {
             marks = new Marks(clean, bt, mask);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(btblocker.origin(), "firewall.marks", e.getMessage());
+            throw new ConfigException.BadValue(btblocker.getValue("firewall.marks").origin(),
+                    "btblocker.firewall.marks",
+                    e.getMessage());
         }
         try {
             return new FirewallSettings(interfaces, local, queueNum, queueCount, ports, kind, ipsetName, table, set4,
@@ -139,7 +142,9 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
                 case "interfaces", "queueNum", "ipsetName", "nftables.table", "nftables.set4", "nftables.set6" -> key;
                 default -> "firewall";
             };
-            throw new ConfigException.BadValue(btblocker.origin(), path, message);
+            throw new ConfigException.BadValue(
+                    btblocker.hasPath(path) ? btblocker.getValue(path).origin() : btblocker.origin(),
+                    "btblocker." + path, message);
         }
     }
 
@@ -152,7 +157,8 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
         String s = c.getString(path).trim().toLowerCase(Locale.ROOT);
         long value = s.startsWith("0x") ? parseHex(s.substring(2)) : parseDecimal(s);
         if (value < 0) {
-            throw new ConfigException.BadValue(c.origin(), path, "expected a 32-bit mark like \"0x1\", got \"" + s + "\"");
+            throw new ConfigException.BadValue(c.getValue(path).origin(), "btblocker." + path,
+                    "expected a 32-bit mark like \"0x1\", got \"" + s + "\"");
         }
         return value;
     }

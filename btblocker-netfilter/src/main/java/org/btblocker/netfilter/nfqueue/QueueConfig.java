@@ -1,5 +1,7 @@
 package org.btblocker.netfilter.nfqueue;
 
+import org.btblocker.api.ConfigChecks;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -41,15 +43,15 @@ public record QueueConfig(int queueNum, int copyRange, int maxLength, boolean fa
      */
     public static QueueConfig from(Config root) {
         Config b = root.getConfig("btblocker");
-        int queueNum = intIn(b, "queueNum", 0, 0xffff);
-        int copyRange = intIn(b, "queue.copyRange", 1, 0xffff);
-        int maxLength = intIn(b, "queue.maxLength", 1, MAX_MAX_LENGTH);
+        int queueNum = ConfigChecks.intIn(b, "btblocker", "queueNum", 0, 0xffff);
+        int copyRange = ConfigChecks.intIn(b, "btblocker", "queue.copyRange", 1, 0xffff);
+        int maxLength = ConfigChecks.intIn(b, "btblocker", "queue.maxLength", 1, MAX_MAX_LENGTH);
         boolean failOpen = b.getBoolean("queue.failOpen");
         boolean gso = b.getBoolean("queue.gso");
         long buffer = b.getBytes("queue.receiveBuffer");
         if (buffer < MIN_RECEIVE_BUFFER || buffer > MAX_RECEIVE_BUFFER) {
-            throw new ConfigException.BadValue(b.origin(), "btblocker.queue.receiveBuffer",
-                    "expected a size from 64 KiB to 1 GiB, got " + buffer + " bytes");
+            throw ConfigChecks.bad(b, "btblocker", "queue.receiveBuffer",
+                    "a size from 64 KiB to 1 GiB, got " + buffer + " bytes");
         }
         return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, (int) buffer);
     }
@@ -58,15 +60,6 @@ public record QueueConfig(int queueNum, int copyRange, int maxLength, boolean fa
     public static QueueConfig of(int queueNum) {
         Config reference = ConfigFactory.defaultReference(QueueConfig.class.getClassLoader());
         return from(reference.withValue("btblocker.queueNum", ConfigValueFactory.fromAnyRef(queueNum)));
-    }
-
-    private static int intIn(Config b, String key, int min, int max) {
-        int v = b.getInt(key);
-        if (v < min || v > max) {
-            throw new ConfigException.BadValue(b.origin(), "btblocker." + key,
-                    "expected an integer from " + min + " to " + max + ", got " + v);
-        }
-        return v;
     }
 
     private static void check(String name, int value, int min, int max) {

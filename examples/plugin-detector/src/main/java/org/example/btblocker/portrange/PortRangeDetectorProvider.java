@@ -2,12 +2,12 @@ package org.example.btblocker.portrange;
 
 import java.util.List;
 
+import org.btblocker.api.ConfigChecks;
 import org.btblocker.api.Detector;
 import org.btblocker.api.DetectorProvider;
 import org.btblocker.api.Interest;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 
 /**
  * An example third-party detector: blocks flows whose responder port lies in configured ranges (for example the
@@ -16,7 +16,7 @@ import com.typesafe.config.ConfigException;
  *   <li>this public provider with a no-arg constructor, listed in
  *       {@code META-INF/services/org.btblocker.api.DetectorProvider};</li>
  *   <li>its defaults in its own {@code reference.conf} under {@code btblocker.portrange};</li>
- *   <li>settings read eagerly in {@link #create(Config)}, with errors naming the key;</li>
+ *   <li>settings read eagerly in {@link #create(Config)}, with errors naming the key ({@link ConfigChecks});</li>
  *   <li>a shared, stateless detector that decides on the first packet.</li>
  * </ul>
  * Enable it by adding {@code portrange} to {@code btblocker.detectors} and putting the jar on the classpath.
@@ -59,8 +59,8 @@ public final class PortRangeDetectorProvider implements DetectorProvider {
                     blocked[port] = true;
                 }
             } catch (NumberFormatException e) {
-                throw new ConfigException.BadValue(own.origin(), "btblocker.portrange.ports",
-                        "expected ranges like \"6881-6889\" or \"6969\", got \"" + range + "\"");
+                throw ConfigChecks.bad(own, "btblocker.portrange", "ports",
+                        "ranges like \"6881-6889\" or \"6969\", got \"" + range + "\"");
             }
         }
         return new PortRangeDetector(blocked);
