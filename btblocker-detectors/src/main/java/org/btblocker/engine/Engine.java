@@ -200,10 +200,7 @@ public final class Engine {
     private Action runDetectors(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
         int payload = packet.payloadLength();
         int live = table.liveDetectors[i] & (payload > 0 ? -1 : emptyPacketDetectors);
-        Cursor flow = cursor;
-        flow.entry = i;
-        flow.direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
-        flow.now = nowNanos;
+        Cursor flow = cursor.point(i, fromInitiator, nowNanos);
         while (live != 0) {
             int k = Integer.numberOfTrailingZeros(live);
             live &= live - 1;
@@ -246,10 +243,7 @@ public final class Engine {
                 || table.packets[2 * i] + table.packets[2 * i + 1] >= maxPacketsPerFlow) {
             return;
         }
-        Cursor flow = cursor;
-        flow.entry = i;
-        flow.direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
-        flow.now = nowNanos;
+        Cursor flow = cursor.point(i, fromInitiator, nowNanos);
         flow.detector = k;
         try {
             detectors[k].inspect(packet, flow);
@@ -470,6 +464,14 @@ public final class Engine {
         int detector;
         Direction direction;
         long now;
+
+        /** Re-points the cursor at flow entry {@code i} for a packet from one side, at time {@code nowNanos}. */
+        Cursor point(int i, boolean fromInitiator, long nowNanos) {
+            entry = i;
+            direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
+            now = nowNanos;
+            return this;
+        }
 
         @Override
         public Direction direction() {
