@@ -109,10 +109,8 @@ public final class Daemon implements AutoCloseable {
             Engine engine = builder.build();
             first = first == null ? engine : first;
             QueueWorker worker = new QueueWorker(engine, firewall.marks(), monitorOnly, manage);
-            QueueConfig config = new QueueConfig(base.queueNum() + n, base.copyRange(), base.maxLength(),
-                base.failOpen(), base.gso(), base.receiveBufferBytes());
             try {
-                queues.add(QueueService.start(config, worker));
+                queues.add(QueueService.start(base.withQueueNum(base.queueNum() + n), worker));
             } catch (QueueBindException e) {
                 throw new UserException(ExitCodes.RUNTIME, e.getMessage(), e);
             }

@@ -56,6 +56,11 @@ public record QueueConfig(int queueNum, int copyRange, int maxLength, boolean fa
         return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, (int) buffer);
     }
 
+    /** The same settings for queue {@code queueNum} (the daemon binds queueNum .. queueNum + queue.count - 1). */
+    public QueueConfig withQueueNum(int queueNum) {
+        return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, receiveBufferBytes);
+    }
+
     /** Queue {@code queueNum} with the reference.conf defaults (for embedding and tests). */
     public static QueueConfig of(int queueNum) {
         Config reference = ConfigFactory.defaultReference(QueueConfig.class.getClassLoader());
