@@ -4,24 +4,14 @@
 SOURCE is a .torrent file or a magnet URI. Downloads until complete, TIMEOUT or SIGTERM, then prints one JSON line:
 {"completed": bool, "bytes": verified bytes on disk, "total": size, "elapsed": seconds, "peers": max peers seen}.
 """
-import argparse
 import json
-import signal
 import sys
 import time
 import libtorrent as lt
 import ltcommon
 
-ap = argparse.ArgumentParser()
-ap.add_argument("source")
-ap.add_argument("save_dir")
-ap.add_argument("profile")
-ap.add_argument("timeout", type=float)
-ap.add_argument("--listen", required=True)
-ap.add_argument("--dht", default="")
-a = ap.parse_args()
-stop = []
-signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+a = ltcommon.driver_args("source")
+stop = ltcommon.stop_on_sigterm()
 start = time.monotonic()
 ses = lt.session(ltcommon.settings(a.profile, a.listen, a.dht))
 ltcommon.add_dht_nodes(ses, a.dht)

@@ -3,6 +3,9 @@
 Every profile switches off whatever would reach outside the lab (LSD, UPnP, NAT-PMP, public DHT routers) and relaxes
 the DHT rules that ignore private addresses, because the lab lives in 10.77.0.0/16 and fd77::/16.
 """
+import argparse
+import signal
+
 import libtorrent as lt
 
 PROFILES = ("plain", "enc", "utp", "utp_enc", "dht", "tolerant")
@@ -67,3 +70,22 @@ def add_dht_nodes(ses, spec):
     for item in filter(None, (spec or "").split(",")):
         host, _, port = item.rpartition(":")
         ses.add_dht_node((host.strip("[]"), int(port)))
+
+
+def driver_args(first):
+    """The command line seed.py and leech.py share: FIRST SAVE_DIR PROFILE TIMEOUT --listen IP:PORT [--dht NODES]."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument(first)
+    ap.add_argument("save_dir")
+    ap.add_argument("profile")
+    ap.add_argument("timeout", type=float)
+    ap.add_argument("--listen", required=True)
+    ap.add_argument("--dht", default="")
+    return ap.parse_args()
+
+
+def stop_on_sigterm():
+    """A list that becomes non-empty when SIGTERM arrives: the drivers' loops end and they report."""
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    return stop

@@ -5,23 +5,13 @@ Seeds until TIMEOUT seconds pass or SIGTERM. Prints "READY" on stdout once it is
 answered its announce (or, without trackers, a DHT announce has completed), so a leecher started after READY
 finds it at once.
 """
-import argparse
-import signal
 import sys
 import time
 import libtorrent as lt
 import ltcommon
 
-ap = argparse.ArgumentParser()
-ap.add_argument("torrent")
-ap.add_argument("save_dir")
-ap.add_argument("profile")
-ap.add_argument("timeout", type=float)
-ap.add_argument("--listen", required=True)
-ap.add_argument("--dht", default="")
-a = ap.parse_args()
-stop = []
-signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+a = ltcommon.driver_args("torrent")
+stop = ltcommon.stop_on_sigterm()
 ses = lt.session(ltcommon.settings(a.profile, a.listen, a.dht))
 ltcommon.add_dht_nodes(ses, a.dht)
 p = ltcommon.add_params(a.torrent, a.save_dir)
