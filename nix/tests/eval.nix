@@ -86,9 +86,12 @@ let
   result = if isKind "absent" resolved then { } else resolved;
   failed = map (a: a.message) (filter (a: !a.assertion) (result.assertions or [ ]));
 in
+# every option is checked, the ones this configuration never reads too: NixOS would only see those lazily
+builtins.deepSeq cfg (
 if failed != [ ] then throw "Failed assertions:\n${concatStringsSep "\n" (map (m: "- ${m}") failed)}"
 else {
   options = table "" decls;
   config = removeAttrs result [ "assertions" ];
   files = mapAttrs (_: f: f.text or f.source.text) (result.environment.etc or { });
 }
+)
