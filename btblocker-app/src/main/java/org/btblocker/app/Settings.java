@@ -2,11 +2,11 @@ package org.btblocker.app;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
 
 import org.btblocker.api.ConfigChecks;
-import org.btblocker.api.ban.BanSinkProvider;
-import org.btblocker.app.policy.BanWorker;
+import org.btblocker.api.ban.BanFeed;
+import org.btblocker.app.bans.BanWorker;
+import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.netfilter.firewall.FirewallSettings;
 import org.btblocker.netfilter.nfqueue.QueueConfig;
 
@@ -29,13 +29,8 @@ public final class Settings {
         BanWorker.checkSettings(c);
         ConfigChecks.intIn(c, "btblocker", "queue.count", 1, 64);
         QueueConfig.from(root);
-        FirewallSettings.from(c);
-        String sink = c.getString("banSink");
-        List<String> sinks = ServiceLoader.load(BanSinkProvider.class, Settings.class.getClassLoader()).stream()
-            .map(p -> p.get().name()).toList();
-        if (!sinks.contains(sink)) {
-            throw ConfigChecks.bad(c, "btblocker", "banSink", "one of " + sinks + ", got \"" + sink + "\"");
-        }
+        FirewallSettings.from(c, ConfiguredSinks.configure(root, Settings.class.getClassLoader(), BanFeed.NONE)
+            .enforcements());
     }
 
     /** {@code logLevel}: debug | info | warn | error. */

@@ -604,7 +604,7 @@ public final class Engine {
             if (providers != null) {
                 selected = providers;
             } else {
-                selected = DetectorRegistry.discover(classLoader).select(root);
+                selected = ProviderRegistry.detectors(classLoader).select(root, "btblocker.detectors");
             }
             return new Engine(this, settings, selected);
         }

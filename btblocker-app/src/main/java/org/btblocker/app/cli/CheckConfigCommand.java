@@ -34,7 +34,7 @@ final class CheckConfigCommand implements Callable<Integer> {
         Settings.validate(root);
         PrintWriter out = spec.commandLine().getOut();
         out.println("configuration OK: detectors " + engine.detectorNames() + ", queueNum "
-            + root.getInt("btblocker.queueNum") + ", banSink " + root.getString("btblocker.banSink")
+            + root.getInt("btblocker.queueNum") + ", banSinks " + root.getStringList("btblocker.banSinks")
             + ", banDuration " + root.getString("btblocker.banDuration") + " s");
         out.flush();
         return 0;

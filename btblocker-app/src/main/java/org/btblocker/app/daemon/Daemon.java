@@ -2,7 +2,6 @@ package org.btblocker.app.daemon;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanSink;
-import org.btblocker.api.ban.BanSinkProvider;
+import org.btblocker.api.ban.BanFeed;
 import org.btblocker.app.Settings;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
-import org.btblocker.app.policy.BanWorker;
+import org.btblocker.app.bans.BanWorker;
+import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.engine.Engine;
 import org.btblocker.netfilter.firewall.FirewallException;
 import org.btblocker.netfilter.firewall.FirewallManager;
@@ -52,7 +52,7 @@ public final class Daemon implements AutoCloseable {
     private final List<QueueService> queues = new ArrayList<>();
     private final List<QueueWorker> workers = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private BanSink sink;
+    private final List<BanSink> sinks = new ArrayList<>();
     private BanWorker banWorker;
     private FirewallPlan installedPlan;
     /** The manager that installed the rules also removes them: it knows what the firewall looked like before. */
@@ -84,7 +84,8 @@ public final class Daemon implements AutoCloseable {
     private void startSteps() {
         Config b = root.getConfig("btblocker");
         Settings.validate(root);
-        FirewallSettings firewall = FirewallSettings.from(b);
+        ConfiguredSinks configured = ConfiguredSinks.configure(root, Daemon.class.getClassLoader(), BanFeed.NONE);
+        FirewallSettings firewall = FirewallSettings.from(b, configured.enforcements());
         boolean manage = b.getBoolean("firewall.manage");
         boolean monitorOnly = b.getBoolean("monitorOnly");
         QueueConfig base = QueueConfig.from(root);
@@ -97,8 +98,8 @@ public final class Daemon implements AutoCloseable {
                 problems.subList(1, problems.size())) + ")" : ""));
         }
 
-        sink = createSink(b);
-        banWorker = BanWorker.create(b, sink).start();
+        sinks.addAll(openSinks(configured));
+        banWorker = BanWorker.create(b, sinks).start();
 
         Engine first = null;
         for (int n = 0; n < queueCount; n++) {
@@ -128,9 +129,9 @@ public final class Daemon implements AutoCloseable {
             installedPlan = plan;
         }
 
-        log.info("btblocker running: queues {}..{} on interfaces {}, detectors {}, banSink {}, banDuration {} s{}{}",
+        log.info("btblocker running: queues {}..{} on interfaces {}, detectors {}, banSinks {}, banDuration {} s{}{}",
             base.queueNum(), base.queueNum() + queueCount - 1, firewall.interfaces(), first.detectorNames(),
-            b.getString("banSink"), b.getString("banDuration"), monitorOnly ? ", monitorOnly" : "",
+            configured.names(), b.getString("banDuration"), monitorOnly ? ", monitorOnly" : "",
             manage ? ", firewall rules installed" : ", firewall.manage = false (see: btblocker firewall print)");
         statsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "btblocker-stats");
@@ -142,24 +143,19 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Creates the ban sink named by {@code btblocker.banSink} through its provider (the one place the daemon and
-     * {@code btblocker bans} look it up).
-     *
-     * @param b the {@code btblocker} block
-     * @throws UserException one line: no such sink (CONFIG), or the provider's failure (RUNTIME)
+     * Opens every configured sink (creating their sets); on a failure closes the ones opened and throws one line.
      */
-    public static BanSink createSink(Config b) {
-        String name = b.getString("banSink");
-        for (BanSinkProvider provider : ServiceLoader.load(BanSinkProvider.class, Daemon.class.getClassLoader())) {
-            if (provider.name().equals(name)) {
-                try {
-                    return provider.create(b);
-                } catch (BanException e) {
-                    throw new UserException(ExitCodes.RUNTIME, e.getMessage(), e);
-                }
+    private static List<BanSink> openSinks(ConfiguredSinks configured) {
+        List<BanSink> opened = new ArrayList<>();
+        for (ConfiguredSinks.ConfiguredSink s : configured.sinks()) {
+            try {
+                opened.add(s.setup().open());
+            } catch (BanException e) {
+                opened.forEach(BanSink::close);
+                throw new UserException(ExitCodes.RUNTIME, "ban sink " + s.name() + ": " + e.getMessage(), e);
             }
         }
-        throw new UserException(ExitCodes.CONFIG, "btblocker.banSink: no ban sink named \"" + name + "\"");
+        return opened;
     }
 
     /** One summary line: what each queue saw and decided, overruns, and bans. */
@@ -238,9 +234,7 @@ public final class Daemon implements AutoCloseable {
         if (banWorker != null) {
             banWorker.close();
         }
-        if (sink != null) {
-            sink.close();
-        }
+        sinks.forEach(BanSink::close);
         stopped.countDown();
     }
 }

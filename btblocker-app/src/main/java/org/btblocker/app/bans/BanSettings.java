@@ -1,11 +1,11 @@
-package org.btblocker.app.policy;
+package org.btblocker.app.bans;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 import org.btblocker.api.packet.CidrSet;
-import org.btblocker.bansink.BanDurations;
+import org.btblocker.api.ban.BanDurations;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,4 +1,4 @@
-package org.btblocker.app.policy;
+package org.btblocker.app.bans;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

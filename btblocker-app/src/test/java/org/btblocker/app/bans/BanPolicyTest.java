@@ -1,4 +1,4 @@
-package org.btblocker.app.policy;
+package org.btblocker.app.bans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.packet.Addresses;
 import org.btblocker.api.packet.PacketView;
-import org.btblocker.bansink.BanDurations;
+import org.btblocker.api.ban.BanDurations;
 import org.btblocker.engine.Decision;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +121,7 @@ class BanPolicyTest {
             @Override public boolean isBanned(InetAddress address) { return false; }
             @Override public void close() { }
         };
-        BanWorker worker = new BanWorker(BanSettings.from(btblocker("")), sink, 16);
+        BanWorker worker = new BanWorker(BanSettings.from(btblocker("")), java.util.List.of(sink), 16);
         worker.handle(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, true));
         assertThat(requests).singleElement().satisfies(r -> {
             assertThat(r.address().getHostAddress()).isEqualTo("10.1.1.1");

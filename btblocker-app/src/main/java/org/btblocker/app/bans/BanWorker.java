@@ -1,6 +1,7 @@
-package org.btblocker.app.policy;
+package org.btblocker.app.bans;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ public final class BanWorker implements DecisionListener, AutoCloseable {
             0, 0);
 
     private final BanPolicy policy;
-    private final BanSink sink;
+    private final List<BanSink> sinks;
     private final BanSettings settings;
     private final BlockingQueue<Decision> queue;
     private final Thread thread;
@@ -39,18 +40,18 @@ public final class BanWorker implements DecisionListener, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong decisions = new AtomicLong();
 
-    BanWorker(BanSettings settings, BanSink sink, int capacity) {
+    BanWorker(BanSettings settings, List<BanSink> sinks, int capacity) {
         this.settings = settings;
         this.policy = new BanPolicy(settings);
-        this.sink = sink;
+        this.sinks = List.copyOf(sinks);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "btblocker-ban");
         this.thread.setDaemon(true);
     }
 
-    /** A worker for the {@code btblocker} config block, banning through {@code sink}. */
-    public static BanWorker create(com.typesafe.config.Config btblocker, BanSink sink) {
-        return new BanWorker(BanSettings.from(btblocker), sink, 4096);
+    /** A worker for the {@code btblocker} config block, banning through every one of {@code sinks}. */
+    public static BanWorker create(com.typesafe.config.Config btblocker, List<BanSink> sinks) {
+        return new BanWorker(BanSettings.from(btblocker), sinks, 4096);
     }
 
     /** Reads the ban settings of the {@code btblocker} block, throwing a ConfigException naming a bad key. */
@@ -93,7 +94,9 @@ public final class BanWorker implements DecisionListener, AutoCloseable {
         StringBuilder banned = new StringBuilder();
         for (InetAddress address : plan.addresses()) {
             try {
-                sink.ban(new BanRequest(address, settings.duration(), d.detector(), d.reason()));
+                for (BanSink sink : sinks) {
+                    sink.ban(new BanRequest(address, settings.duration(), d.detector(), d.reason()));
+                }
                 bans.incrementAndGet();
                 if (banned.length() > 0) {
                     banned.append(',');

@@ -1,4 +1,4 @@
-package org.btblocker.bansink;
+package org.btblocker.api.ban;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

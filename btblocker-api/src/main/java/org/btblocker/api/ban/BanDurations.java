@@ -1,4 +1,4 @@
-package org.btblocker.bansink;
+package org.btblocker.api.ban;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;

@@ -1,4 +1,4 @@
-package org.btblocker.app.policy;
+package org.btblocker.app.bans;
 
 /** Whose address a detection bans ({@code btblocker.ban.target}). */
 enum BanTarget {
