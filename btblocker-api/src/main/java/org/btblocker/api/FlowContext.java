@@ -34,8 +34,30 @@ public interface FlowContext {
     /** Payload bytes before the current packet in the current packet's direction. */
     long bytesInDirection();
 
-    /** True when packets were seen in both directions, the current one included. */
+    /**
+     * True when packets were seen in both directions, the current one included. Packets whose source failed the
+     * reverse-path check (likely forged) do not count as a side seen.
+     */
     boolean hasBothDirections();
+
+    /**
+     * True when bytes of this flow passed without being inspected: its opening was never seen (the connection is
+     * older than the daemon, or its first packets bypassed a full queue) or a TCP stream has a hole. Detectors
+     * that recognise a protocol from the middle of a stream should do so here; the first payload is not the
+     * stream's start. The engine keeps such a flow under inspection past {@code maxPacketsPerFlow}.
+     */
+    default boolean isMidStream() {
+        return false;
+    }
+
+    /**
+     * False when the current packet failed the reverse-path check: it arrived on an interface that does not route
+     * back to its source, so its source address is likely forged. The engine already keeps such packets from
+     * making a flow two-way and from claiming endpoints; true where no check is made.
+     */
+    default boolean isSourceVerified() {
+        return true;
+    }
 
     /** This detector's state slot {@code index} for this flow (0 at flow start). */
     long slot(int index);

@@ -22,15 +22,19 @@ import org.btblocker.api.packet.PacketView;
  * @param reason         the detector's reason, or why the flow was allowed ({@code whitelistPorts}, ...)
  * @param offender       who sent the packet that matched
  * @param bidirectional  the flow was proven two-way before the decision: a TCP handshake seen in both directions,
- *                       or traffic from both endpoints; a spoofed one-way flow is never bidirectional
+ *                       or traffic from both endpoints; a spoofed one-way flow is never bidirectional, nor is one
+ *                       whose "replies" failed the reverse-path check
+ * @param offenderVerified the matching packet's source passed the reverse-path check (always true where no check
+ *                       is made: captures, a firewall without the check); when false its source address is likely
+ *                       forged and must not be banned
  * @param provesEndpoints the match came from the flow's own bytes, not from earlier knowledge of an endpoint
  * @param packets        packets of the flow seen up to and including the deciding one
  * @param nowNanos       the engine clock at the decision
  */
 public record Decision(int protocol, long initiatorHi, long initiatorLo, int initiatorPort,
                        long responderHi, long responderLo, int responderPort, boolean blocked, String detector,
-                       String reason, Direction offender, boolean bidirectional, boolean provesEndpoints,
-                       int packets, long nowNanos) {
+                       String reason, Direction offender, boolean bidirectional, boolean offenderVerified,
+                       boolean provesEndpoints, int packets, long nowNanos) {
 
     /** {@code "tcp"} or {@code "udp"}. */
     public String protocolName() {

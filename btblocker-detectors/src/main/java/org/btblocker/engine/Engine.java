@@ -23,7 +23,8 @@ import com.typesafe.config.ConfigFactory;
  *                   │ decided earlier ────────────────────────────────────────────► BLOCK / ALLOW
  *                   │ new flow: whitelistPorts / allowlist ──► ALLOW
  *                   ▼
- *                 HandshakeTracker: directions seen, TCP handshake with matching numbers
+ *                 HandshakeTracker: directions seen, TCP handshake with matching numbers, stream holes
+ *                   │ (only packets whose source passed the reverse-path check count as a side seen)
  *                   ▼
  *                 DetectorSet: detectors still live for this flow (bitmask), in configured order, each given the
  *                 FlowCursor (counters, its state slots, endpoint knowledge)
@@ -31,6 +32,8 @@ import com.typesafe.config.ConfigFactory;
  *                   │ NOT_MINE clears its bit
  *                   ▼
  *                 no detector left, or maxPacketsPerFlow reached ──► flow ALLOWED ──────────► ALLOW
+ *                   (not while a TCP opening is incomplete, up to maxPacketsPerOpening, nor while a flow
+ *                   joined mid-stream can still be judged, up to maxPacketsMidStream)
  *                 otherwise ────────────────────────────────────────────────────────────────► ACCEPT
  * </pre>
  *
@@ -62,6 +65,13 @@ public final class Engine {
     private static final String ALLOW_ALLOWLIST = "allowlist";
     private static final String ALLOW_NO_DETECTOR = "no detector left";
     private static final String ALLOW_MAX_PACKETS = "maxPacketsPerFlow";
+    private static final String ALLOW_MAX_OPENING = "maxPacketsPerOpening";
+    private static final String ALLOW_MAX_MID_STREAM = "maxPacketsMidStream";
+    /**
+     * Bytes of each TCP direction the engine waits for before the packet cap may let a flow go: a BEP 3 handshake is
+     * 68 bytes, and an opening sent in tiny segments must not outlast the cap.
+     */
+    static final int OPENING_BYTES = 68;
     private static final String UNDECIDED_EVICTED = "evicted undecided";
     private static final String UNDECIDED_IDLE = "idle undecided";
     private static final String UNDECIDED_END = "undecided at end of input";
@@ -155,6 +165,19 @@ public final class Engine {
      *                 for idle timeouts and endpoint expiry, never read from a clock here
      */
     public Action inspect(PacketView packet, long nowNanos) {
+        return inspect(packet, nowNanos, true);
+    }
+
+    /**
+     * Inspects one packet whose source address may be forged.
+     *
+     * @param sourceVerified false when the packet failed the reverse-path check (it arrived on an interface that does
+     *                       not route back to its source, so its source address is likely forged): it is inspected
+     *                       and may be blocked, but it never makes its flow two-way, never claims or proves an
+     *                       endpoint, and a match on it is reported with {@link Decision#offenderVerified()} false
+     * @see #inspect(PacketView, long)
+     */
+    public Action inspect(PacketView packet, long nowNanos, boolean sourceVerified) {
         if (!packet.isParseable()) {
             return Action.IGNORE;
         }
@@ -177,7 +200,14 @@ public final class Engine {
         }
         table.lastSeen[i] = nowNanos;
         boolean fromInitiator = srcIsA == ((table.flags[i] & FlowTable.INITIATOR_IS_A) != 0);
-        HandshakeTracker.track(table, i, packet, fromInitiator);
+        if (!sourceVerified) {
+            stats.inc(EngineStats.UNVERIFIED_PACKETS);
+        }
+        boolean wasMidStream = (table.flags[i] & FlowTable.MID_STREAM) != 0;
+        HandshakeTracker.track(table, i, packet, fromInitiator, sourceVerified);
+        if (!wasMidStream && (table.flags[i] & FlowTable.MID_STREAM) != 0) {
+            stats.inc(EngineStats.MID_STREAM_FLOWS);
+        }
         byte state = table.state[i];
         if (state == FlowTable.BLOCKED) {
             // A match that proves endpoints proves them once the flow is two-way: a DHT query matched at once is
@@ -186,7 +216,7 @@ public final class Engine {
                     && HandshakeTracker.isBidirectional(table, i)) {
                 proveEndpoints(i, nowNanos);
             }
-            letMatcherLearn(i, packet, fromInitiator, nowNanos);
+            letMatcherLearn(i, packet, fromInitiator, sourceVerified, nowNanos);
             count(i, fromInitiator, packet.payloadLength());
             return Action.BLOCK;
         }
@@ -194,14 +224,15 @@ public final class Engine {
             count(i, fromInitiator, packet.payloadLength());
             return Action.ALLOW;
         }
-        return runDetectors(i, packet, fromInitiator, nowNanos);
+        return runDetectors(i, packet, fromInitiator, sourceVerified, nowNanos);
     }
 
-    private Action runDetectors(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
+    private Action runDetectors(int i, PacketView packet, boolean fromInitiator, boolean sourceVerified,
+                                long nowNanos) {
         DetectorSet set = detectors;
         int payload = packet.payloadLength();
         int live = table.liveDetectors[i] & (payload > 0 ? -1 : set.emptyPacketMask);
-        FlowCursor flow = cursor.point(i, packet, fromInitiator, nowNanos);
+        FlowCursor flow = cursor.point(i, packet, fromInitiator, sourceVerified, nowNanos);
         while (live != 0) {
             int k = Integer.numberOfTrailingZeros(live);
             live &= live - 1;
@@ -217,7 +248,7 @@ public final class Engine {
                 table.liveDetectors[i] &= ~(1 << k);
             } else if (verdict.kind() == Verdict.Kind.MATCH) {
                 count(i, fromInitiator, payload);
-                block(i, k, verdict, flow.direction, nowNanos);
+                block(i, k, verdict, flow.direction, sourceVerified, nowNanos);
                 return Action.BLOCK;
             }
         }
@@ -226,11 +257,30 @@ public final class Engine {
             allow(i, ALLOW_NO_DETECTOR, EngineStats.ALLOWED_NO_DETECTOR, nowNanos);
             return Action.ALLOW;
         }
-        if (table.packets[2 * i] + table.packets[2 * i + 1] >= settings.maxPacketsPerFlow()) {
-            allow(i, ALLOW_MAX_PACKETS, EngineStats.ALLOWED_MAX_PACKETS, nowNanos);
-            return Action.ALLOW;
+        int packets = table.packets[2 * i] + table.packets[2 * i + 1];
+        if (packets >= settings.maxPacketsPerFlow()) {
+            String reason = capReached(i, packets);
+            if (reason != null) {
+                allow(i, reason, EngineStats.ALLOWED_MAX_PACKETS, nowNanos);
+                return Action.ALLOW;
+            }
         }
         return Action.ACCEPT;
+    }
+
+    /**
+     * Why flow {@code i}, past {@code maxPacketsPerFlow} with detectors still live, is let go now; null when it stays
+     * under inspection. A flood that pushed a flow's opening past the queue, or an opening sent in tiny segments,
+     * must only delay the judgement, never buy a clean mark: such flows keep being inspected up to their own bound.
+     */
+    private String capReached(int i, int packets) {
+        if ((table.flags[i] & FlowTable.MID_STREAM) != 0) {
+            return packets >= settings.maxPacketsMidStream() ? ALLOW_MAX_MID_STREAM : null;
+        }
+        if (HandshakeTracker.isOpeningIncomplete(table, i, OPENING_BYTES)) {
+            return packets >= settings.maxPacketsPerOpening() ? ALLOW_MAX_OPENING : null;
+        }
+        return ALLOW_MAX_PACKETS;
     }
 
     /**
@@ -238,13 +288,14 @@ public final class Engine {
      * ignored, so that it can learn endpoints from the replies: a DHT query matches at once, but the peers are in
      * the response that follows.
      */
-    private void letMatcherLearn(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
+    private void letMatcherLearn(int i, PacketView packet, boolean fromInitiator, boolean sourceVerified,
+                                 long nowNanos) {
         int k = table.decidedBy[i] - 1;
         if (k < 0 || packet.payloadLength() == 0
                 || table.packets[2 * i] + table.packets[2 * i + 1] >= settings.maxPacketsPerFlow()) {
             return;
         }
-        FlowCursor flow = cursor.point(i, packet, fromInitiator, nowNanos);
+        FlowCursor flow = cursor.point(i, packet, fromInitiator, sourceVerified, nowNanos);
         flow.detector = k;
         try {
             detectors.detectors[k].inspect(packet, flow);
@@ -267,6 +318,10 @@ public final class Engine {
         // A SYN-ACK as the first packet seen means we missed the SYN: its receiver opened the connection.
         boolean senderInitiates = !(proto == PacketView.TCP && packet.hasTcpFlags(PacketView.SYN | PacketView.ACK));
         table.flags[i] = srcIsA == senderInitiates ? FlowTable.INITIATOR_IS_A : 0;
+        if (proto == PacketView.TCP && !packet.hasTcpFlags(PacketView.SYN)) {
+            table.flags[i] |= FlowTable.MID_STREAM;   // the connection's opening was not seen
+            stats.inc(EngineStats.MID_STREAM_FLOWS);
+        }
         table.liveDetectors[i] = detectors.maskFor(proto == PacketView.TCP);
         table.lastSeen[i] = nowNanos;
         if (whitelistedPort[packet.srcPort()] || whitelistedPort[packet.dstPort()]) {
@@ -287,13 +342,14 @@ public final class Engine {
         }
     }
 
-    private void block(int i, int k, Verdict verdict, Direction offender, long nowNanos) {
+    private void block(int i, int k, Verdict verdict, Direction offender, boolean sourceVerified, long nowNanos) {
         table.state[i] = FlowTable.BLOCKED;
         table.decidedBy[i] = (byte) (k + 1);
         stats.inc(EngineStats.FLOWS_BLOCKED);
         stats.detected(detectionSlot[k]);
         boolean bidirectional = HandshakeTracker.isBidirectional(table, i);
-        if (verdict.provesEndpoints()) {
+        // bytes in a packet whose source is likely forged prove nothing about the endpoints it names
+        if (verdict.provesEndpoints() && sourceVerified) {
             table.flags[i] |= FlowTable.MATCH_PROVES;
             if (bidirectional) {
                 proveEndpoints(i, nowNanos);
@@ -301,7 +357,7 @@ public final class Engine {
         }
         if (listener != null) {
             listener.onDecision(decision(i, true, detectors.names[k], verdict.reason(), offender, bidirectional,
-                    verdict.provesEndpoints(), nowNanos));
+                    sourceVerified, verdict.provesEndpoints(), nowNanos));
         }
     }
 
@@ -330,7 +386,7 @@ public final class Engine {
         stats.inc(counter);
         if (listener != null && reportAllowed) {
             listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR,
-                    HandshakeTracker.isBidirectional(table, i), false, nowNanos));
+                    HandshakeTracker.isBidirectional(table, i), true, false, nowNanos));
         }
     }
 
@@ -342,7 +398,7 @@ public final class Engine {
             }
             if (listener != null && reportAllowed) {
                 listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR,
-                        HandshakeTracker.isBidirectional(table, i), false, nowNanos));
+                        HandshakeTracker.isBidirectional(table, i), true, false, nowNanos));
             }
         }
         table.remove(i);
@@ -350,16 +406,19 @@ public final class Engine {
     }
 
     private Decision decision(int i, boolean blocked, String detector, String reason, Direction offender,
-                              boolean bidirectional, boolean provesEndpoints, long nowNanos) {
+                              boolean bidirectional, boolean offenderVerified, boolean provesEndpoints,
+                              long nowNanos) {
         boolean initiatorIsA = (table.flags[i] & FlowTable.INITIATOR_IS_A) != 0;
         int portA = table.ports[i] >>> 16, portB = table.ports[i] & 0xffff;
         int packetCount = table.packets[2 * i] + table.packets[2 * i + 1];
         if (initiatorIsA) {
             return new Decision(table.protocol[i], table.aHi[i], table.aLo[i], portA, table.bHi[i], table.bLo[i],
-                    portB, blocked, detector, reason, offender, bidirectional, provesEndpoints, packetCount, nowNanos);
+                    portB, blocked, detector, reason, offender, bidirectional, offenderVerified, provesEndpoints,
+                    packetCount, nowNanos);
         }
         return new Decision(table.protocol[i], table.bHi[i], table.bLo[i], portB, table.aHi[i], table.aLo[i], portA,
-                blocked, detector, reason, offender, bidirectional, provesEndpoints, packetCount, nowNanos);
+                blocked, detector, reason, offender, bidirectional, offenderVerified, provesEndpoints, packetCount,
+                nowNanos);
     }
 
     private long idleNanos(int i) {
@@ -384,7 +443,7 @@ public final class Engine {
             for (int i = 0; i < table.capacity; i++) {
                 if (table.state[i] == FlowTable.INSPECTING) {
                     listener.onDecision(decision(i, false, null, UNDECIDED_END, Direction.INITIATOR,
-                            HandshakeTracker.isBidirectional(table, i), false, nowNanos));
+                            HandshakeTracker.isBidirectional(table, i), true, false, nowNanos));
                 }
             }
         }

@@ -13,8 +13,9 @@ import com.typesafe.config.Config;
  * with the key path. Defaults live in {@code reference.conf} only. ({@code endpointMemory.*} is read by
  * {@link EndpointMemory#from}.)
  */
-record EngineSettings(int maxPacketsPerFlow, List<Integer> whitelistPorts, CidrSet allowlist, int maxFlows,
-                      Duration tcpIdleTimeout, Duration udpIdleTimeout, int maxClaimsPerPacket) {
+record EngineSettings(int maxPacketsPerFlow, int maxPacketsPerOpening, int maxPacketsMidStream,
+                      List<Integer> whitelistPorts, CidrSet allowlist, int maxFlows, Duration tcpIdleTimeout,
+                      Duration udpIdleTimeout, int maxClaimsPerPacket) {
 
     EngineSettings {
         whitelistPorts = List.copyOf(whitelistPorts);
@@ -28,6 +29,9 @@ record EngineSettings(int maxPacketsPerFlow, List<Integer> whitelistPorts, CidrS
                     + "would be queued and let through unjudged)");
         }
         int maxPackets = ConfigChecks.intIn(c, "btblocker", "maxPacketsPerFlow", 1, 1024);
+        // never below the ordinary cap: these only ever keep a flow under inspection longer
+        int maxOpening = Math.max(maxPackets, ConfigChecks.intIn(c, "btblocker", "maxPacketsPerOpening", 1, 4096));
+        int maxMidStream = Math.max(maxPackets, ConfigChecks.intIn(c, "btblocker", "maxPacketsMidStream", 1, 4096));
         List<Integer> ports = ConfigChecks.ports(c, "btblocker", "whitelistPorts");
         List<String> cidrs = c.getStringList("allowlist");
         CidrSet allowlist;
@@ -41,7 +45,8 @@ record EngineSettings(int maxPacketsPerFlow, List<Integer> whitelistPorts, CidrS
         Duration tcpIdle = positive(c, "flowTable.tcpIdleTimeout");
         Duration udpIdle = positive(c, "flowTable.udpIdleTimeout");
         int claimsPerPacket = ConfigChecks.intIn(c, "btblocker", "endpointMemory.maxClaimsPerPacket", 0, 4096);
-        return new EngineSettings(maxPackets, ports, allowlist, maxFlows, tcpIdle, udpIdle, claimsPerPacket);
+        return new EngineSettings(maxPackets, maxOpening, maxMidStream, ports, allowlist, maxFlows, tcpIdle, udpIdle,
+                claimsPerPacket);
     }
 
     static Duration positive(Config c, String path) {

@@ -25,7 +25,9 @@ public final class EngineStats {
     static final int DETECTOR_ERRORS = 9;
     static final int CLAIMS_REFUSED = 10;
     static final int RECONFIGURED = 11;
-    private static final int COUNTERS = 12;
+    static final int UNVERIFIED_PACKETS = 12;
+    static final int MID_STREAM_FLOWS = 13;
+    private static final int COUNTERS = 14;
     /** Distinct detector names counted over the engine's life (reloads may bring new ones). */
     static final int MAX_NAMES = 64;
 
@@ -92,7 +94,8 @@ public final class EngineStats {
         return new Snapshot(read(PACKETS), read(FLOWS_CREATED), read(FLOWS_BLOCKED), read(ALLOWED_WHITELIST),
                 read(ALLOWED_ALLOWLIST), read(ALLOWED_NO_DETECTOR), read(ALLOWED_MAX_PACKETS), read(RETIRED_IDLE),
                 read(EVICTED), read(DETECTOR_ERRORS), read(CLAIMS_REFUSED), read(RECONFIGURED),
-                (int) ACTIVE.getOpaque(this), Map.copyOf(byDetector));
+                read(UNVERIFIED_PACKETS), read(MID_STREAM_FLOWS), (int) ACTIVE.getOpaque(this),
+                Map.copyOf(byDetector));
     }
 
     /**
@@ -110,13 +113,15 @@ public final class EngineStats {
      * @param detectorErrors    detector calls that threw (that detector left the flow)
      * @param claimsRefused     endpoint claims refused (one-way flow, per-packet or per-source budget)
      * @param reconfigured      reloads applied
+     * @param unverifiedPackets packets whose source failed the reverse-path check (likely forged)
+     * @param midStreamFlows    flows whose opening, or bytes of a stream, passed without being inspected
      * @param activeFlows       flows in the table
      * @param detections        flows blocked, per detector name
      */
     public record Snapshot(long packets, long flowsCreated, long flowsBlocked, long allowedWhitelist,
                            long allowedAllowlist, long allowedNoDetector, long allowedMaxPackets, long retiredIdle,
-                           long evicted, long detectorErrors, long claimsRefused, long reconfigured, int activeFlows,
-                           Map<String, Long> detections) {
+                           long evicted, long detectorErrors, long claimsRefused, long reconfigured,
+                           long unverifiedPackets, long midStreamFlows, int activeFlows, Map<String, Long> detections) {
 
         /** Flows decided clean, for whatever reason. */
         public long flowsAllowed() {

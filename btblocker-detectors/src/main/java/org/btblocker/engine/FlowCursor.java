@@ -11,7 +11,8 @@ import org.btblocker.api.packet.PacketView;
  * detector call ({@link #point}); mutable, owned by the engine's thread.
  *
  * <p>Endpoint claims go through here so that the rules hold for every detector alike: only from a flow with
- * traffic both ways, at most {@code maxClaimsPerPacket} per packet, with the packet's sender as the source.
+ * traffic both ways, at most {@code maxClaimsPerPacket} per packet, with the packet's sender as the source, and never
+ * from a packet whose source failed the reverse-path check.
  */
 final class FlowCursor implements FlowContext {
 
@@ -29,6 +30,7 @@ final class FlowCursor implements FlowContext {
     private long senderLo;
     private int senderPort;
     private int claimsThisPacket;
+    private boolean sourceVerified;
 
     FlowCursor(FlowTable table, EndpointMemory memory, EngineStats stats) {
         this.table = table;
@@ -43,8 +45,9 @@ final class FlowCursor implements FlowContext {
     }
 
     /** Re-points the cursor at flow entry {@code i} for packet {@code p} from one side, at time {@code nowNanos}. */
-    FlowCursor point(int i, PacketView p, boolean fromInitiator, long nowNanos) {
+    FlowCursor point(int i, PacketView p, boolean fromInitiator, boolean verified, long nowNanos) {
         entry = i;
+        sourceVerified = verified;
         direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
         now = nowNanos;
         senderHi = p.srcHi();
@@ -95,6 +98,16 @@ final class FlowCursor implements FlowContext {
     }
 
     @Override
+    public boolean isMidStream() {
+        return (table.flags[entry] & FlowTable.MID_STREAM) != 0;
+    }
+
+    @Override
+    public boolean isSourceVerified() {
+        return sourceVerified;
+    }
+
+    @Override
     public long slot(int index) {
         return table.slots[slotIndex(index)];
     }
@@ -118,7 +131,7 @@ final class FlowCursor implements FlowContext {
 
     @Override
     public boolean claimPeer(long hi, long lo, int port) {
-        if (claimsThisPacket >= maxClaimsPerPacket || !hasBothDirections()
+        if (claimsThisPacket >= maxClaimsPerPacket || !sourceVerified || !hasBothDirections()
                 || !memory.claim(hi, lo, port, senderHi, senderLo, senderPort, now)) {
             stats.inc(EngineStats.CLAIMS_REFUSED);
             return false;

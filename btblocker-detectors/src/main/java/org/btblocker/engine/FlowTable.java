@@ -22,7 +22,9 @@ final class FlowTable {
     /** {@link #flags} bits. */
     static final int INITIATOR_IS_A = 1, INITIATOR_SEEN = 1 << 1, RESPONDER_SEEN = 1 << 2, SYN_SEEN = 1 << 3,
             SYN_ACK_SEEN = 1 << 4, HANDSHAKE_ACK_SEEN = 1 << 5, INITIATOR_PAYLOAD = 1 << 6,
-            RESPONDER_PAYLOAD = 1 << 7, MATCH_PROVES = 1 << 8, ENDPOINTS_PROVEN = 1 << 9;
+            RESPONDER_PAYLOAD = 1 << 7, MATCH_PROVES = 1 << 8, ENDPOINTS_PROVEN = 1 << 9,
+            UNVERIFIED_SEEN = 1 << 10, MID_STREAM = 1 << 11, INITIATOR_SEQ_KNOWN = 1 << 12,
+            RESPONDER_SEQ_KNOWN = 1 << 13;
 
     private static final int EVICTION_SAMPLE = 16;
 
@@ -46,6 +48,7 @@ final class FlowTable {
     long[] lastSeen;
     int[] liveDetectors;
     int[] handshakeSeq;   // next TCP sequence number expected in the three-way handshake
+    int[] nextSeq;        // [2 * i + direction]: next TCP sequence number of that direction's stream
     byte[] decidedBy;     // detector index + 1 for decided flows, 0 when none
     long[] slots;         // [slotsPerFlow * i + detector slot base + n]
 
@@ -85,6 +88,7 @@ final class FlowTable {
         lastSeen = new long[newCapacity];
         liveDetectors = new int[newCapacity];
         handshakeSeq = new int[newCapacity];
+        nextSeq = new int[2 * newCapacity];
         decidedBy = new byte[newCapacity];
         slots = new long[Math.max(1, slotsPerFlow * newCapacity)];
     }
@@ -226,6 +230,8 @@ final class FlowTable {
         lastSeen[to] = src.lastSeen[from];
         liveDetectors[to] = src.liveDetectors[from];
         handshakeSeq[to] = src.handshakeSeq[from];
+        nextSeq[2 * to] = src.nextSeq[2 * from];
+        nextSeq[2 * to + 1] = src.nextSeq[2 * from + 1];
         decidedBy[to] = src.decidedBy[from];
         System.arraycopy(src.slots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
     }
@@ -238,6 +244,7 @@ final class FlowTable {
         bytes[2 * i] = bytes[2 * i + 1] = 0;
         liveDetectors[i] = 0;
         handshakeSeq[i] = 0;
+        nextSeq[2 * i] = nextSeq[2 * i + 1] = 0;
         decidedBy[i] = 0;
         Arrays.fill(slots, i * slotsPerFlow, (i + 1) * slotsPerFlow, 0L);
     }
@@ -260,6 +267,7 @@ final class FlowTable {
         Arrays.fill(bytes, 0);
         Arrays.fill(liveDetectors, 0);
         Arrays.fill(handshakeSeq, 0);
+        Arrays.fill(nextSeq, 0);
         Arrays.fill(decidedBy, (byte) 0);
         Arrays.fill(slots, 0L);
         size = 0;
@@ -294,6 +302,7 @@ final class FlowTable {
         lastSeen = bigger.lastSeen;
         liveDetectors = bigger.liveDetectors;
         handshakeSeq = bigger.handshakeSeq;
+        nextSeq = bigger.nextSeq;
         decidedBy = bigger.decidedBy;
         slots = bigger.slots;
     }

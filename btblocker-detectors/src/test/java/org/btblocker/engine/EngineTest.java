@@ -193,6 +193,137 @@ class EngineTest {
         assertThat(decisions.get(2).bidirectional()).isTrue();
     }
 
+    private static PacketView tcp(String src, int sp, String dst, int dp, int flags, long seq, long ack, String data) {
+        return Packets.tcp(src, sp, dst, dp, flags, seq, ack, Packets.ascii(data)).view();
+    }
+
+    /**
+     * Issue 8: both directions forged from one side of the gateway (SYN from the client, SYN-ACK "from" the server
+     * arriving on the client's side, then payload "from" the server). Packets that failed the reverse-path check show
+     * no side of the flow, so it stays one-way, and the match on the forged packet is reported unverified.
+     */
+    @Test
+    void forgedRepliesThatFailedTheReversePathCheckLeaveTheFlowOneWay() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_PAYLOAD);
+        Engine engine = engine("btblocker.whitelistPorts = []", marker);
+        int syn = PacketView.SYN, synAck = PacketView.SYN | PacketView.ACK, ack = PacketView.ACK;
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, syn, 100, 0, ""), 0, true);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, synAck, 5000, 101, ""), 1, false);
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, ack, 101, 5001, ""), 2, true);
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, ack, 101, 5001, "hi"), 3, true);
+        assertThat(engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, ack, 5001, 103, "BT"), 4, false))
+                .isEqualTo(Engine.Action.BLOCK);
+        Decision d = decisions.get(0);
+        assertThat(d.offender()).isEqualTo(Direction.RESPONDER);
+        assertThat(d.bidirectional()).as("the SYN-ACK and the payload from the server were forged").isFalse();
+        assertThat(d.offenderVerified()).isFalse();
+        assertThat(engine.stats().snapshot().unverifiedPackets()).isEqualTo(2);
+        assertThat(marker.seen).as("detectors never count forged packets as the other side")
+                .allMatch(l -> l.endsWith("both=false"));
+
+        // the same exchange with verified packets is two-way
+        engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, syn, 100, 0, ""), 5, true);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 998, synAck, 5000, 101, ""), 6, true);
+        engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, ack, 101, 5001, ""), 7, true);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 998, ack, 5001, 101, "BT"), 8, true);
+        assertThat(decisions.get(1).bidirectional()).isTrue();
+        assertThat(decisions.get(1).offenderVerified()).isTrue();
+    }
+
+    /** Issue 8: a forged "reply" of a UDP conversation neither makes it two-way nor proves or claims endpoints. */
+    @Test
+    void aForgedUdpReplyNeitherMakesTheFlowTwoWayNorProvesItsEndpoints() {
+        MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
+        Engine engine = engine("btblocker.whitelistPorts = []", marker);
+        engine.inspect(udp("10.0.0.1", 6881, "10.0.0.2", 51413, "q"), 0);
+        assertThat(engine.inspect(Packets.udp("10.0.0.2", 51413, "10.0.0.1", 6881, Packets.ascii("BT")).view(), 1,
+                false)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(decisions.get(0).bidirectional()).isFalse();
+        assertThat(decisions.get(0).offenderVerified()).isFalse();
+        assertThat(standing(engine, 0x0a000002L, 51413)).isEqualTo(
+                org.btblocker.api.EndpointKnowledge.Standing.UNKNOWN);
+        engine.inspect(udp("10.0.0.2", 51413, "10.0.0.1", 6881, "r"), 2);
+        assertThat(standing(engine, 0x0a000002L, 51413)).as("the match was on forged bytes: nothing proven later")
+                .isEqualTo(org.btblocker.api.EndpointKnowledge.Standing.UNKNOWN);
+    }
+
+    /**
+     * Issue 8: a TCP direction that sends its opening in tiny segments stays under inspection past
+     * maxPacketsPerFlow until 68 bytes arrived (bounded by maxPacketsPerOpening); once they did, the cap applies.
+     */
+    @Test
+    void anOpeningSentInTinySegmentsOutlastsMaxPacketsPerFlowUpToItsOwnBound() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_PAYLOAD);
+        Engine engine = engine("btblocker { whitelistPorts = [], maxPacketsPerFlow = 8, maxPacketsPerOpening = 40 }",
+                marker);
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.SYN, 100, 0, ""), 0);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.SYN | PacketView.ACK, 5000, 101, ""), 0);
+        long seq = 101;
+        int n = 2;
+        for (; n < 39; n++, seq++) {
+            assertThat(engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, seq, 5001, "x"), n))
+                    .as("packet %d, %d opening bytes", n, seq - 101).isEqualTo(Engine.Action.ACCEPT);
+        }
+        assertThat(engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, seq, 5001, "x"), n))
+                .as("maxPacketsPerOpening bounds it").isEqualTo(Engine.Action.ALLOW);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsPerOpening");
+
+        // an opening of 68 bytes or more: the ordinary cap
+        decisions.clear();
+        engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, PacketView.SYN, 100, 0, ""), 0);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 998, PacketView.SYN | PacketView.ACK, 5000, 101, ""), 0);
+        String big = "y".repeat(68);
+        Engine.Action last = null;
+        for (int k = 0; k < 6; k++) {
+            last = engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, PacketView.ACK, 101 + 68L * k, 5001, big), 1);
+        }
+        assertThat(last).isEqualTo(Engine.Action.ALLOW);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsPerFlow");
+    }
+
+    /**
+     * Issue 8: a flow first seen mid-stream (its opening bypassed a full queue) or with a hole in a stream is not let
+     * go by maxPacketsPerFlow while a detector can still judge it; maxPacketsMidStream bounds it.
+     */
+    @Test
+    void aFlowJoinedMidStreamIsNotAllowedByThePacketCapWhileItCanStillBeJudged() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_PAYLOAD);
+        Engine engine = engine("btblocker { whitelistPorts = [], maxPacketsPerFlow = 4, maxPacketsMidStream = 20 }",
+                marker);
+        String data = "z".repeat(100);
+        int n = 0;
+        for (; n < 19; n++) {
+            assertThat(engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, 1000 + 100L * n, 1,
+                    data), n)).as("packet %d", n).isEqualTo(Engine.Action.ACCEPT);
+        }
+        assertThat(engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, 1000 + 100L * n, 1, data),
+                n)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsMidStream");
+        assertThat(marker.seen).hasSize(20);
+        assertThat(engine.stats().snapshot().midStreamFlows()).isEqualTo(1);
+
+        // its opening was seen, but a hole in the stream says bytes passed uninspected: mid-stream from then on
+        decisions.clear();
+        engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, PacketView.SYN, 100, 0, ""), 0);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 998, PacketView.SYN | PacketView.ACK, 5000, 101, ""), 0);
+        engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, PacketView.ACK, 101 + 68, 5001, "z".repeat(68)), 0);
+        for (int k = 0; k < 4; k++) {
+            assertThat(engine.inspect(tcp("10.0.0.1", 998, "10.0.0.2", 6881, PacketView.ACK, 237 + 68L * k, 5001,
+                    "z".repeat(68)), 0)).isEqualTo(Engine.Action.ACCEPT);
+        }
+        assertThat(engine.stats().snapshot().midStreamFlows()).isEqualTo(2);
+
+        // an in-order stream from its SYN is not mid-stream: the ordinary cap lets it go
+        decisions.clear();
+        engine.inspect(tcp("10.0.0.1", 997, "10.0.0.2", 6881, PacketView.SYN, 100, 0, ""), 0);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 997, PacketView.SYN | PacketView.ACK, 5000, 101, ""), 0);
+        engine.inspect(tcp("10.0.0.1", 997, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, "z".repeat(68)), 0);
+        assertThat(engine.inspect(tcp("10.0.0.1", 997, "10.0.0.2", 6881, PacketView.ACK, 169, 5001, "z".repeat(68)),
+                0)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsPerFlow");
+        assertThat(engine.stats().snapshot().midStreamFlows()).isEqualTo(2);
+    }
+
     @Test
     void aSynAckSeenFirstMakesItsReceiverTheInitiator() {
         Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.TCP_PAYLOAD));

@@ -14,6 +14,8 @@ import org.btblocker.engine.Decision;
  * address one UDP packet carried, so anyone could get any address banned.
  *
  * <ul>
+ *   <li>A detection whose matching packet failed the reverse-path check (it came in on an interface that does not
+ *       route back to its source address) bans nobody: its source is likely forged.</li>
  *   <li>TCP: only a flow whose three-way handshake completed with matching sequence numbers (or that carried
  *       payload both ways) can cause a ban; a blind spoofer cannot complete it.</li>
  *   <li>UDP: a flow that carried traffic in both directions, or else one-way detections of the same address with
@@ -103,6 +105,10 @@ final class BanPolicy {
         }
         if (settings.target() == BanTarget.NONE) {
             return Plan.none("ban.target=none");
+        }
+        if (!d.offenderVerified()) {
+            // it arrived on an interface that does not route back to its source: a forged address, most likely
+            return Plan.none("source failed the reverse-path check (likely forged)");
         }
         InetAddress offender = d.offenderAddress();
         if (!d.bidirectional()) {

@@ -39,10 +39,15 @@ class BanPolicyTest {
 
     private static Decision decision(int protocol, String initiator, String responder, Direction offender,
                                      boolean bidirectional) throws Exception {
+        return decision(protocol, initiator, responder, offender, bidirectional, true);
+    }
+
+    private static Decision decision(int protocol, String initiator, String responder, Direction offender,
+                                     boolean bidirectional, boolean offenderVerified) throws Exception {
         InetAddress i = InetAddress.getByName(initiator);
         InetAddress r = InetAddress.getByName(responder);
         return new Decision(protocol, Addresses.hi(i), Addresses.lo(i), 40000, Addresses.hi(r), Addresses.lo(r),
-                6881, true, "handshake", "BEP 3 handshake", offender, bidirectional, true, 5, 0);
+                6881, true, "handshake", "BEP 3 handshake", offender, bidirectional, offenderVerified, true, 5, 0);
     }
 
     private static List<String> banned(BanPolicy.Plan plan) {
@@ -74,6 +79,26 @@ class BanPolicyTest {
         BanPolicy.Plan plan = policy("").plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, false), NOW);
         assertThat(plan.addresses()).isEmpty();
         assertThat(plan.skipped()).contains("handshake");
+    }
+
+    /**
+     * Issue 8: a packet that failed the reverse-path check (forged on one side of the gateway) bans nobody, however
+     * two-way its flow looks, and adds no one-way evidence: three forged DHT packets "from" one server to three
+     * counterparts ban nothing.
+     */
+    @Test
+    void aMatchOnAPacketWhoseSourceFailedTheReversePathCheckBansNobodyAndCountsNoEvidence() throws Exception {
+        BanPolicy p = policy("");
+        BanPolicy.Plan twoWay = p.plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.RESPONDER, true,
+                false), NOW);
+        assertThat(twoWay.addresses()).isEmpty();
+        assertThat(twoWay.skipped()).contains("reverse-path");
+        for (String counterpart : List.of("10.1.1.1", "10.1.1.2", "10.1.1.3", "10.1.1.4")) {
+            assertThat(p.plan(decision(PacketView.UDP, counterpart, "8.8.4.4", Direction.RESPONDER, false, false),
+                    NOW).addresses()).isEmpty();
+        }
+        assertThat(p.plan(decision(PacketView.UDP, "10.1.1.5", "8.8.4.4", Direction.RESPONDER, false), NOW)
+                .skipped()).as("the forged ones left no evidence behind").contains("evidence 1/3");
     }
 
     @Test

@@ -45,7 +45,8 @@ class BanWorkerTest {
         InetAddress i = InetAddress.getByName(initiator);
         InetAddress r = InetAddress.getByName(responder);
         return new Decision(PacketView.TCP, Addresses.hi(i), Addresses.lo(i), 40000, Addresses.hi(r),
-                Addresses.lo(r), 6881, true, "handshake", "BEP 3 handshake", Direction.INITIATOR, true, true, 5, 0);
+                Addresses.lo(r), 6881, true, "handshake", "BEP 3 handshake", Direction.INITIATOR, true, true, true, 5,
+                0);
     }
 
     @Test

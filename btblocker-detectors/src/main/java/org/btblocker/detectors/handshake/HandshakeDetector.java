@@ -18,7 +18,11 @@ import org.btblocker.api.packet.PacketView;
  *       (MSE/PE that negotiated plaintext, BEP 8), a BEP 10 extension handshake, a ut_metadata or ut_pex message is
  *       a match; so is a run of {@code minFrames} consecutive valid messages with at least one fixed-length kind.</li>
  * </ol>
- * After {@code maxPayloadPackets} payload packets without evidence the flow is not ours.
+ * After {@code maxPayloadPackets} payload packets without evidence the flow is not ours, but never while a
+ * direction is part-way through the prefix: each of its bytes so far matched, so it ends within 20 bytes either way,
+ * and an opening sent one byte per segment must not run out the budget (the engine keeps such a flow under
+ * inspection until 68 bytes of each direction arrived). Tiny segments are evidence in themselves: a direction that
+ * spread the first {@value #DRIBBLED_PREFIX_BYTES} prefix bytes over as many segments matches.
  */
 final class HandshakeDetector implements Detector {
 
@@ -31,6 +35,10 @@ final class HandshakeDetector implements Detector {
     static final Verdict UT_METADATA = Verdict.match("BEP 9 ut_metadata message");
     static final Verdict UT_PEX = Verdict.match("BEP 11 ut_pex message");
     static final Verdict PEER_WIRE_MESSAGES = Verdict.match("BEP 3 peer-wire messages");
+    static final Verdict HANDSHAKE_DRIBBLED = Verdict.match("BEP 3 handshake prefix in tiny segments");
+
+    /** Prefix bytes ("\x13BitT") that, each in a segment of its own or nearly so, are evidence enough. */
+    static final int DRIBBLED_PREFIX_BYTES = 5;
 
     // Slot layout, one slot per direction.
     private static final long PREFIX_MASK = 0x1f;          // bits 0-4: prefix bytes matched at the stream start
@@ -69,7 +77,11 @@ final class HandshakeDetector implements Detector {
             }
             if (seen >= 0) {
                 flow.setSlot(slot, seen);
-                return undecidedOrGiveUp(flow);
+                // no real protocol sends "\x13BitT" a byte or two at a time: evasion by segmentation
+                if (seen >= DRIBBLED_PREFIX_BYTES && flow.payloadIndexInDirection() + 1 >= DRIBBLED_PREFIX_BYTES - 1) {
+                    return HANDSHAKE_DRIBBLED;
+                }
+                return Verdict.UNDECIDED;                  // part-way through the prefix: never give up here
             }
             state = MESSAGES;                              // not a handshake at the stream start
         } else if (HandshakePrefix.startsWith(b, off, end)) {
@@ -139,6 +151,12 @@ final class HandshakeDetector implements Detector {
     }
 
     private Verdict undecidedOrGiveUp(FlowContext flow) {
-        return flow.payloadIndex() + 1 >= settings.maxPayloadPackets() ? Verdict.NOT_MINE : Verdict.UNDECIDED;
+        if (flow.payloadIndex() + 1 < settings.maxPayloadPackets()) {
+            return Verdict.UNDECIDED;
+        }
+        // the other direction may still be part-way through its prefix (sent in tiny segments): wait for it
+        long other = flow.slot(flow.direction() == Direction.INITIATOR ? 1 : 0);
+        boolean otherInPrefix = (other & MESSAGES) == 0 && (other & PREFIX_MASK) > 0;
+        return otherInPrefix ? Verdict.UNDECIDED : Verdict.NOT_MINE;
     }
 }

@@ -237,6 +237,39 @@ class HandshakeDetectorTest {
         assertThat(f.feed(fromB(new byte[64])).isMatch()).isFalse();
     }
 
+    /**
+     * Issue 8, evasion by segmentation: the seed's handshake one byte per segment (e1b8c66 gave up after
+     * maxPayloadPackets = 12 payload packets, before the 20-byte prefix was complete). The detector never gives up
+     * part-way through the prefix, and tiny segments carrying it are evidence: the fifth byte matches.
+     */
+    @Test
+    void aHandshakeSentOneOrTwoBytesPerSegmentMatchesOnTheDribbledPrefix() {
+        for (int size : new int[] {1, 2}) {
+            TestFlow f = flow();
+            byte[] hs = handshake();
+            Verdict v = Verdict.UNDECIDED;
+            int segments = 0;
+            for (int at = 0; at < hs.length && !v.isMatch(); at += size, segments++) {
+                f.feed(fromB(new byte[0]));                          // the receiver's ACK in between
+                v = f.feed(fromA(Arrays.copyOfRange(hs, at, Math.min(hs.length, at + size))));
+            }
+            assertThat(v).as("%d-byte segments", size).isSameAs(HandshakeDetector.HANDSHAKE_DRIBBLED);
+            assertThat(segments).as("%d-byte segments", size).isEqualTo(size == 1 ? 5 : 4);
+        }
+    }
+
+    /** Issue 8: the other direction's packets do not run out the budget while one direction is mid-prefix. */
+    @Test
+    void theOtherDirectionCannotExhaustTheBudgetWhileAPrefixIsPartWayIn() {
+        TestFlow f = flow();
+        byte[] prefix = PeerWireGen.PREFIX;
+        assertThat(f.feed(fromA(Arrays.copyOf(prefix, 11))).kind()).isEqualTo(Verdict.Kind.UNDECIDED);
+        for (int i = 0; i < 3 * SETTINGS.maxPayloadPackets(); i++) {
+            assertThat(f.feed(fromB(ascii("HTTP/1.1 200 OK\r\n" + i))).kind()).isEqualTo(Verdict.Kind.UNDECIDED);
+        }
+        assertThat(f.feed(fromA(Arrays.copyOfRange(prefix, 11, 20)))).isSameAs(HandshakeDetector.HANDSHAKE);
+    }
+
     @Test
     void commonProtocolsAreNotMatchedAndGiveUp() {
         byte[][] starts = {

@@ -30,7 +30,8 @@ class HandshakePropertyTest implements WithQuickTheories {
                     break;
                 }
             }
-            assertThat(v).isSameAs(HandshakeDetector.HANDSHAKE);
+            // tiny segments match earlier, on the dribbled prefix (issue 8)
+            assertThat(v).isIn(HandshakeDetector.HANDSHAKE, HandshakeDetector.HANDSHAKE_DRIBBLED);
         });
     }
 
