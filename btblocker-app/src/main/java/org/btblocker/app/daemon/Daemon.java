@@ -64,8 +64,11 @@ public final class Daemon implements AutoCloseable {
     private final Instant startedAt = clock.instant();
     private final ClassLoader loader;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** The manager that installed the rules also removes them: it knows what the firewall looked like before. */
-    private final FirewallManager firewallManager = FirewallManager.system();
+    /**
+     * The manager that installed the rules also removes them: it knows what the firewall looked like before (kept in
+     * the runtime directory, so a daemon started after a kill -9 knows it too).
+     */
+    private FirewallManager firewallManager;
 
     private RuntimeSnapshot.Published published;
     private InstanceLock lock;
@@ -84,6 +87,8 @@ public final class Daemon implements AutoCloseable {
     private String lastReloadResult;
     private long nextStatsLogNanos;
     private long lastBypassed;
+    private long nextFirewallCheckNanos;
+    private long firewallRepairs;
     private boolean closed;
 
     private Daemon(Supplier<Config> configSource, ServiceNotifier notifier, ClassLoader loader) {
@@ -119,6 +124,8 @@ public final class Daemon implements AutoCloseable {
         // building it touches nothing (the sinks are configured, not opened) and the worker needs its settings.
         RuntimeSnapshot snapshot = RuntimeSnapshot.build(1, root, loader, org.btblocker.api.ban.BanFeed.NONE);
         lock = InstanceLock.acquire(snapshot.runtimeDirectory());
+        firewallManager = FirewallManager.system(snapshot.runtimeDirectory().resolve("netns-" + InstanceLock.netnsId()
+                + ".firewall"));
         if (snapshot.manageFirewall()) {
             List<String> problems = FirewallManager.probe(snapshot.firewall());
             if (!problems.isEmpty()) {
@@ -127,6 +134,7 @@ public final class Daemon implements AutoCloseable {
                         + ")" : ""));
             }
         }
+        FirewallManager.hostWarnings(snapshot.firewall()).forEach(w -> log.warn("{}", w));
         endpoints = EndpointMemory.from(root);
         journal = BanJournal.open(snapshot.stateDirectory(), clock);
         banWorker = BanWorker.create(root.getConfig("btblocker"), journal, clock).start();
@@ -164,6 +172,7 @@ public final class Daemon implements AutoCloseable {
             return t;
         });
         nextStatsLogNanos = System.nanoTime() + snapshot.statsInterval().toNanos();
+        nextFirewallCheckNanos = System.nanoTime() + snapshot.firewallCheckInterval().toNanos();
         supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -320,6 +329,10 @@ public final class Daemon implements AutoCloseable {
                 }
                 healthy = queues.check(now);
                 RuntimeSnapshot s = published.get();
+                if (now - nextFirewallCheckNanos >= 0) {
+                    nextFirewallCheckNanos = now + s.firewallCheckInterval().toNanos();
+                    repairFirewall();
+                }
                 if (now - nextStatsLogNanos >= 0) {
                     nextStatsLogNanos = now + s.statsInterval().toNanos();
                     sampleBypassed();
@@ -338,6 +351,33 @@ public final class Daemon implements AutoCloseable {
             stopped.countDown();
         } catch (RuntimeException e) {
             log.error("supervisor: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * Puts our rules back when they went under us (an operator's {@code nft flush ruleset} or {@code iptables -F}):
+     * one WARN line naming what was missing, a reinstall, one count in {@link DaemonStats#firewallRepairs()}. A
+     * reinstall that fails is logged and tried again at the next check.
+     */
+    private void repairFirewall() {
+        FirewallPlan plan = installedPlan;
+        if (plan == null) {
+            return;
+        }
+        List<String> missing = firewallManager.missing(plan);
+        if (missing.isEmpty()) {
+            return;
+        }
+        log.warn("firewall rules changed under btblocker (missing: {}); installing them again",
+                String.join(", ", missing.size() > 4 ? missing.subList(0, 4) : missing)
+                        + (missing.size() > 4 ? " and " + (missing.size() - 4) + " more" : ""));
+        try {
+            firewallManager.install(plan);
+            firewallRepairs++;
+            log.info("firewall rules installed again ({} repair(s) so far)", firewallRepairs);
+        } catch (FirewallException e) {
+            log.error("installing the firewall rules again failed: {}; trying again at the next check",
+                    e.getMessage());
         }
     }
 
@@ -365,8 +405,8 @@ public final class Daemon implements AutoCloseable {
         }
         stats = new DaemonStats(clock.instant(), startedAt, version(), queues.snapshot(),
                 s.engine().detectorNames(), s.sinks().names(), banWorker.stats(),
-                endpoints.snapshot(System.nanoTime()), reloadsOk, reloadsFailed, lastReload, lastReloadResult, 0,
-                lastBypassed);
+                endpoints.snapshot(System.nanoTime()), reloadsOk, reloadsFailed, lastReload, lastReloadResult,
+                firewallRepairs, lastBypassed);
         notifier.status(statusLine());
     }
 
@@ -377,16 +417,19 @@ public final class Daemon implements AutoCloseable {
             MDC.put("queue", String.valueOf(q.queueNum()));
             var e = q.engine();
             log.info("queue {}: {} packets ({} accepted, {} dropped), flows {} active / {} blocked / {} allowed, {} "
-                    + "socket overruns, {} lost ids, detector errors {}, restarts {}", q.queueNum(),
+                    + "socket overruns, {} lost ids, detector errors {}, restarts {}, {} flows joined mid-stream, {} "
+                    + "packets failed the source check", q.queueNum(),
                     q.queue().received(), q.queue().accepted(), q.queue().dropped(), e == null ? 0 : e.activeFlows(),
                     e == null ? 0 : e.flowsBlocked(), e == null ? 0 : e.flowsAllowed(), q.queue().overruns(),
-                    q.queue().gaps(), e == null ? 0 : e.detectorErrors(), q.restarts());
+                    q.queue().gaps(), e == null ? 0 : e.detectorErrors(), q.restarts(),
+                    e == null ? 0 : e.midStreamFlows(), e == null ? 0 : e.unverifiedPackets());
             MDC.remove("queue");
         }
         BanWorker.Stats b = d.bans();
         log.info("bans: {} active, {} made, {} decisions dropped (ban queue full), endpoint memory {} proven / {} "
-                + "corroborated / {} claimed", b.active(), b.bans(), b.dropped(), d.endpoints().proven(),
-                d.endpoints().corroborated(), d.endpoints().claimed());
+                + "corroborated / {} claimed; firewall repairs {}, packets bypassed the queue {}", b.active(),
+                b.bans(), b.dropped(), d.endpoints().proven(), d.endpoints().corroborated(), d.endpoints().claimed(),
+                d.firewallRepairs(), d.bypassedPackets());
     }
 
     private String statusLine() {

@@ -21,6 +21,8 @@ import org.btblocker.netfilter.nfqueue.QueuedPacket;
  *   <li>ALLOW: ACCEPT with the clean mark: the connection is never queued again.</li>
  *   <li>ACCEPT / IGNORE: ACCEPT unmarked: the flow is still being inspected.</li>
  * </ul>
+ * A packet that our mangle PREROUTING rule marked as failing the reverse-path check (see
+ * {@code netfilter.firewall.SourceCheck}) is inspected as one whose source is likely forged.
  */
 final class QueueRuntime implements PacketHandler {
 
@@ -32,6 +34,7 @@ final class QueueRuntime implements PacketHandler {
     private int blockMark;
     private int keepBits;
     private boolean dropInVerdict;
+    private int unverifiedBit;
 
     QueueRuntime(RuntimeSnapshot.Published published, Engine engine) {
         this.published = published;
@@ -47,6 +50,7 @@ final class QueueRuntime implements PacketHandler {
         blockMark = (int) (s.monitorOnly() ? m.clean() : m.bittorrent());
         keepBits = (int) ~m.mask();
         dropInVerdict = !s.monitorOnly() && !s.manageFirewall();
+        unverifiedBit = s.firewall().sourceCheck().packetBit();
     }
 
     @Override
@@ -58,7 +62,7 @@ final class QueueRuntime implements PacketHandler {
             applied = s.generation();
         }
         view.reset(buf, payloadOffset, payloadLength);
-        switch (engine.inspect(view, System.nanoTime())) {
+        switch (engine.inspect(view, System.nanoTime(), (packet.mark() & unverifiedBit) == 0)) {
             case BLOCK -> {
                 if (dropInVerdict) {
                     return DROP;

@@ -25,16 +25,18 @@ import com.typesafe.config.Config;
  * @param sinks            the configured ban sinks (not opened)
  * @param firewall         the rules' settings, with the sinks' enforcements
  * @param queue            queue settings of the first queue ({@code queueNum})
- * @param queueCount       how many queues ({@code queue.count})
+ * @param queueCount       how many queues are bound ({@code queue.count}, twice that with {@code queue.separateUdp})
  * @param monitorOnly      detect and log only
  * @param manageFirewall   install and remove our rules
  * @param statsInterval    how often the summary line is logged
  * @param stateDirectory   where the ban journal lives
  * @param runtimeDirectory where the instance lock and control socket live
+ * @param firewallCheckInterval how often the installed rules are checked (and put back when they went)
  */
 record RuntimeSnapshot(long generation, Config root, EngineSetup engine, ConfiguredSinks sinks,
                        FirewallSettings firewall, QueueConfig queue, int queueCount, boolean monitorOnly,
-                       boolean manageFirewall, Duration statsInterval, Path stateDirectory, Path runtimeDirectory) {
+                       boolean manageFirewall, Duration statsInterval, Path stateDirectory, Path runtimeDirectory,
+                       Duration firewallCheckInterval) {
 
     /**
      * Reads and checks every setting of {@code root}.
@@ -55,9 +57,14 @@ record RuntimeSnapshot(long generation, Config root, EngineSetup engine, Configu
             throw org.btblocker.api.ConfigChecks.bad(b, "btblocker", "statsInterval", "a positive duration, got "
                     + b.getValue("statsInterval").render());
         }
-        return new RuntimeSnapshot(generation, root, engine, sinks, firewall, queue, firewall.queueCount(),
+        Duration checkInterval = b.getDuration("firewall.checkInterval");
+        if (checkInterval.toMillis() < 1000) {
+            throw org.btblocker.api.ConfigChecks.bad(b, "btblocker", "firewall.checkInterval", "a duration of at "
+                    + "least 1s, got " + b.getValue("firewall.checkInterval").render());
+        }
+        return new RuntimeSnapshot(generation, root, engine, sinks, firewall, queue, firewall.queueTotal(),
                 b.getBoolean("monitorOnly"), b.getBoolean("firewall.manage"), statsInterval,
-                Path.of(b.getString("stateDirectory")), Path.of(b.getString("runtimeDirectory")));
+                Path.of(b.getString("stateDirectory")), Path.of(b.getString("runtimeDirectory")), checkInterval);
     }
 
     /** True when {@code other} binds other queues (numbers, count or queue settings). */

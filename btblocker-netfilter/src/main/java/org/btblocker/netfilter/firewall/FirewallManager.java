@@ -1,10 +1,15 @@
 package org.btblocker.netfilter.firewall;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +28,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Only ours</b>: removal deletes only rules that jump to {@link FirewallPlan#CHAIN} or
  *   {@link FirewallPlan#SAVE_CHAIN} (found by listing the built-in chains, so jumps left by older settings go too),
  *   then our chains. Other users' rules are never touched.</li>
+ *   <li><b>Checked</b>: {@link #missing} tells whether the installed rules are still there (an operator's
+ *   {@code nft flush ruleset} or {@code iptables -F} removes them under the daemon), so the daemon can put them
+ *   back.</li>
+ *   <li><b>The state before</b>: which iptables-nft tables existed before the first install is kept in a file
+ *   (under the runtime directory), so a daemon started after a {@code kill -9} still knows which empty tables the
+ *   first one brought into being, and its clean stop removes them.</li>
  * </ul>
  */
 public final class FirewallManager {
@@ -31,7 +42,7 @@ public final class FirewallManager {
 
     /** Built-in chains that may hold our jumps, per table. */
     private static final String[][] HOOKS = {
-        {"mangle", "FORWARD"}, {"mangle", "INPUT"}, {"mangle", "OUTPUT"},
+        {"mangle", "PREROUTING"}, {"mangle", "FORWARD"}, {"mangle", "INPUT"}, {"mangle", "OUTPUT"},
         {"filter", "FORWARD"}, {"filter", "INPUT"}, {"filter", "OUTPUT"},
     };
     /** Bounds the jump-deletion loop even if a tool keeps reporting the same rule. */
@@ -46,20 +57,39 @@ public final class FirewallManager {
     };
 
     private final CommandRunner runner;
+    /** Where the state before the first install is kept across daemon lives; null: in memory only. */
+    private final Path baselineFile;
     /**
-     * Chains of each iptables-nft table before {@link #install} ("ip mangle" → chain names; absent key: the table
-     * did not exist), so {@link #remove} can delete what iptables created for us. Null until install ran.
+     * Chains of each iptables-nft table before the first {@link #install} ("ip mangle" → chain names; absent key: the
+     * table did not exist), so {@link #remove} can delete what iptables created for us. Null until install ran.
      */
     private Map<String, Set<String>> nftBaseline;
 
     /** Uses this runner for every command. */
     public FirewallManager(CommandRunner runner) {
+        this(runner, null);
+    }
+
+    /**
+     * Uses this runner, and keeps the state before the first install in {@code baselineFile} until a clean
+     * {@link #remove}.
+     */
+    public FirewallManager(CommandRunner runner, Path baselineFile) {
         this.runner = runner;
+        this.baselineFile = baselineFile;
     }
 
     /** A manager that runs the real tools. */
     public static FirewallManager system() {
         return new FirewallManager(CommandRunner.system());
+    }
+
+    /**
+     * A manager that runs the real tools and keeps the state before its first install in {@code baselineFile}
+     * (the daemon's runtime directory): a daemon killed with SIGKILL leaves the file, and the next one uses it.
+     */
+    public static FirewallManager system(Path baselineFile) {
+        return new FirewallManager(CommandRunner.system(), baselineFile);
     }
 
     /**
@@ -82,7 +112,10 @@ public final class FirewallManager {
         if (!stale.isEmpty()) {
             throw new FirewallException("could not remove old firewall rules: " + String.join("; ", stale));
         }
-        nftBaseline = nftTables();
+        if (nftBaseline == null) {
+            // once per daemon: a reinstall (repair, reload) must not take our own leftovers for the state before
+            nftBaseline = loadOrRecordBaseline();
+        }
         Deque<Done> done = new ArrayDeque<>();
         for (Step step : plan.installSteps()) {
             boolean present = step.check() != null && succeeds(step.check());
@@ -130,15 +163,17 @@ public final class FirewallManager {
                 removeJumps(f, hook[0], hook[1], List.of(), problems);
             }
         }
-        for (FirewallPlan.OwnChain c : plan.chains()) {
-            if (!succeeds(FirewallPlan.ipt(c.family(), c.table(), "-n", "-L", c.name()))) {
-                continue;
-            }
-            for (Command cmd : List.of(FirewallPlan.ipt(c.family(), c.table(), "-F", c.name()),
-                    FirewallPlan.ipt(c.family(), c.table(), "-X", c.name()))) {
-                CommandRunner.Result r = run(cmd);
-                if (!r.isSuccess()) {
-                    problems.add(cmd + ": " + r.firstErrorLine());
+        for (Family f : Family.values()) {
+            for (String[] c : FirewallPlan.ALL_CHAINS) {        // whatever the plan: settings may have changed
+                if (!succeeds(FirewallPlan.ipt(f, c[0], "-n", "-L", c[1]))) {
+                    continue;
+                }
+                for (Command cmd : List.of(FirewallPlan.ipt(f, c[0], "-F", c[1]),
+                        FirewallPlan.ipt(f, c[0], "-X", c[1]))) {
+                    CommandRunner.Result r = run(cmd);
+                    if (!r.isSuccess()) {
+                        problems.add(cmd + ": " + r.firstErrorLine());
+                    }
                 }
             }
         }
@@ -157,7 +192,52 @@ public final class FirewallManager {
         if (!problems.isEmpty()) {
             throw new FirewallException("could not remove all firewall rules: " + String.join("; ", problems));
         }
+        forgetBaseline();
         log.info("firewall rules removed");
+    }
+
+    /**
+     * What of {@code plan} is no longer installed: our chains (missing, or with fewer or more rules than planned),
+     * the jumps into them and the nftables drop chains, one short description each; empty when all is in place.
+     * Costs one {@code iptables -S} per table and family (and one {@code nft list chain} per nft drop chain), so the
+     * daemon can afford it every few seconds.
+     */
+    public List<String> missing(FirewallPlan plan) {
+        List<String> missing = new ArrayList<>();
+        for (Family f : Family.values()) {
+            for (String table : List.of("mangle", "filter")) {
+                List<FirewallPlan.OwnChain> chains = plan.chains().stream()
+                        .filter(c -> c.family() == f && c.table().equals(table)).toList();
+                List<FirewallPlan.Jump> jumps = plan.jumps().stream()
+                        .filter(j -> j.family() == f && j.table().equals(table)).toList();
+                if (chains.isEmpty() && jumps.isEmpty()) {
+                    continue;
+                }
+                CommandRunner.Result r = run(FirewallPlan.ipt(f, table, "-S"));
+                List<String> lines = r.isSuccess() ? List.of(r.stdout().split("\n")) : List.of();
+                for (FirewallPlan.OwnChain c : chains) {
+                    long rules = lines.stream().filter(l -> l.startsWith("-A " + c.name() + " ")).count();
+                    if (!lines.contains("-N " + c.name())) {
+                        missing.add(f.program() + " " + table + " chain " + c.name());
+                    } else if (rules != c.rules().size()) {
+                        missing.add(f.program() + " " + table + " chain " + c.name() + " (" + rules + " of "
+                                + c.rules().size() + " rules)");
+                    }
+                }
+                for (FirewallPlan.Jump j : jumps) {
+                    String rule = "-A " + j.chain() + " " + String.join(" ", j.spec());
+                    if (!lines.contains(rule)) {
+                        missing.add(f.program() + " " + table + " jump " + j.chain() + " -> " + j.target());
+                    }
+                }
+            }
+        }
+        for (Step s : plan.installSteps()) {
+            if (s.check() != null && s.check().program().equals("nft") && !succeeds(s.check())) {
+                missing.add(s.description());
+            }
+        }
+        return List.copyOf(missing);
     }
 
     /** Deletes every jump to our chains in a built-in chain, except those whose match + target is in {@code keep}. */
@@ -173,8 +253,8 @@ public final class FirewallManager {
                 continue;
             }
             String target = words.get(words.size() - 1);
-            if (!words.get(words.size() - 2).equals("-j")
-                    || !(target.equals(FirewallPlan.CHAIN) || target.equals(FirewallPlan.SAVE_CHAIN))) {
+            if (!words.get(words.size() - 2).equals("-j") || !(target.equals(FirewallPlan.CHAIN)
+                    || target.equals(FirewallPlan.SAVE_CHAIN) || target.equals(FirewallPlan.RPF_CHAIN))) {
                 continue;
             }
             List<String> spec = words.subList(2, words.size());
@@ -223,9 +303,75 @@ public final class FirewallManager {
         return total;
     }
 
+    /**
+     * The state before the first install: read from {@link #baselineFile} when an earlier daemon left it (it died
+     * without a clean stop, so what exists now includes what it created), else taken now and written there.
+     */
+    private Map<String, Set<String>> loadOrRecordBaseline() {
+        if (baselineFile != null && Files.isRegularFile(baselineFile)) {
+            try {
+                Map<String, Set<String>> earlier = parseBaseline(Files.readString(baselineFile));
+                log.info("firewall: using the state before the first start recorded by an earlier run in {}",
+                        baselineFile);
+                return earlier;
+            } catch (IOException | RuntimeException e) {
+                log.warn("firewall: cannot read {} ({}); taking the current tables as the state before", baselineFile,
+                        e.getMessage());
+            }
+        }
+        Map<String, Set<String>> now = nftTables();
+        if (baselineFile != null) {
+            try {
+                Files.createDirectories(baselineFile.toAbsolutePath().getParent());
+                Path tmp = baselineFile.resolveSibling(baselineFile.getFileName() + ".tmp");
+                Files.writeString(tmp, formatBaseline(now), StandardCharsets.UTF_8);
+                Files.move(tmp, baselineFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                log.warn("firewall: cannot record the state before the start in {} ({}); after a kill -9 the next "
+                        + "clean stop may leave empty iptables-nft tables", baselineFile, e.getMessage());
+            }
+        }
+        return now;
+    }
+
+    private void forgetBaseline() {
+        if (baselineFile != null) {
+            try {
+                Files.deleteIfExists(baselineFile);
+            } catch (IOException e) {
+                log.warn("firewall: cannot delete {}: {}", baselineFile, e.getMessage());
+            }
+        }
+    }
+
+    /** One line per table that existed: {@code ip mangle: PREROUTING INPUT ...} (chain names have no spaces). */
+    static String formatBaseline(Map<String, Set<String>> tables) {
+        StringBuilder sb = new StringBuilder("# iptables-nft tables before btblocker's first start\n");
+        tables.forEach((table, chains) -> sb.append(table).append(':').append(chains.isEmpty() ? "" : " ")
+                .append(String.join(" ", chains)).append('\n'));
+        return sb.toString();
+    }
+
+    static Map<String, Set<String>> parseBaseline(String text) {
+        Map<String, Set<String>> tables = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("not a table line: " + line);
+            }
+            String rest = line.substring(colon + 1).strip();
+            tables.put(line.substring(0, colon).strip(),
+                    rest.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(rest.split("\\s+"))));
+        }
+        return tables;
+    }
+
     /** The iptables-nft tables that exist now, with their chain names ({@code nft list table}; none with legacy). */
     private Map<String, Set<String>> nftTables() {
-        Map<String, Set<String>> tables = new HashMap<>();
+        Map<String, Set<String>> tables = new LinkedHashMap<>();
         for (String[] t : NFT_IPTABLES_TABLES) {
             CommandRunner.Result r = run(Command.of("nft", "list", "table", t[0], t[1]));
             if (r.isSuccess()) {
@@ -276,6 +422,11 @@ public final class FirewallManager {
     /** Checks the prerequisites of these settings on this host; see {@link FirewallProbe}. */
     public static List<String> probe(FirewallSettings settings) {
         return FirewallProbe.probe(settings, FirewallProbe.Host.system());
+    }
+
+    /** What the operator should fix on this host but the daemon can run with (e.g. {@code rp_filter} off). */
+    public static List<String> hostWarnings(FirewallSettings settings) {
+        return FirewallProbe.warnings(settings, FirewallProbe.Host.system());
     }
 
     private boolean succeeds(Command c) {

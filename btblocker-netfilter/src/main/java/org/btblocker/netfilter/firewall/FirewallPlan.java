@@ -13,13 +13,17 @@ import org.btblocker.api.ban.Enforcement;
  *
  * <h2>Where the rules go, and why</h2>
  * <pre>
- *  packet ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sinks only)
+ *  packet ─► mangle PREROUTING, first rule  -i IFACE ─► BTBLOCKER_RPF      (firewall.sourceCheck strict | loose)
+ *               1 clear the unverified bit
+ *               2 rpfilter fails (source does not route back via IFACE) → set the unverified bit
+ *         ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sinks only)
  *         ─► mangle FORWARD (prio -150)  -i/-o IFACE ─► BTBLOCKER
  *               1 source in ban ipset            → DROP                    (ipset sinks only)
  *               2 ctmark = clean                 → RETURN  (decided: never queued again)
  *               3 ctmark = bittorrent            → DROP
  *               4 tcp/udp whitelisted port       → RETURN
- *               5 tcp, udp                       → NFQUEUE --queue-num N | --queue-balance N:M, --queue-bypass
+ *               5 tcp                            → NFQUEUE --queue-num N | --queue-balance N:N+c-1, --queue-bypass
+ *               6 udp                            → NFQUEUE the next c queues (queue.separateUdp), or the same
  *         ─► filter FORWARD (prio 0), first rule ─► BTBLOCKER_SAVE
  *               1 packet mark (our bits) = 0     → RETURN  (not marked by the daemon)
  *               2 CONNMARK --save-mark (our bits only)
@@ -29,7 +33,13 @@ import org.btblocker.api.ban.Enforcement;
  *   <li><b>FORWARD</b>: a gateway forwards its clients' traffic, so that is where it is seen; both {@code -i} and
  *   {@code -o} of each configured interface are hooked so both directions of a flow reach the engine. With
  *   {@code localTraffic} the host's own traffic is hooked too (mangle INPUT {@code -i}, mangle OUTPUT {@code -o}).
- *   PREROUTING is avoided: it would also see traffic addressed to the host itself.</li>
+ *   PREROUTING is avoided for queueing: it would also see traffic addressed to the host itself.</li>
+ *   <li><b>PREROUTING, only the source check</b>: the {@code rpfilter} match works in PREROUTING only, so a packet
+ *   whose source does not route back through its input interface is marked there (a bit outside the connection
+ *   mark bits) and the daemon reads the mark: see {@link SourceCheck}. Inserted first, so that an operator's
+ *   ACCEPT earlier in PREROUTING cannot skip it.</li>
+ *   <li><b>Separate UDP queues</b>: with FAIL_OPEN a full queue lets packets through uninspected; a UDP flood (a new
+ *   flow in every datagram) fills its own queues, and TCP connections are still inspected in theirs.</li>
  *   <li><b>mangle, appended</b>: queueing runs after other users' mangle rules (e.g. TCPMSS clamping), because an
  *   NFQUEUE verdict resumes at the next hook entry and would skip the rest of the chain. Decided and whitelisted
  *   packets {@code RETURN} rather than {@code ACCEPT}, for the same reason.</li>
@@ -54,6 +64,11 @@ public final class FirewallPlan {
     public static final String CHAIN = "BTBLOCKER";
     /** Our filter chain: save the daemon's mark to the connection and drop BitTorrent-marked packets. */
     public static final String SAVE_CHAIN = "BTBLOCKER_SAVE";
+    /** Our mangle PREROUTING chain: mark packets whose source fails the reverse-path check. */
+    public static final String RPF_CHAIN = "BTBLOCKER_RPF";
+    /** Every chain of ours, for removal whatever the plan (settings may have changed since the install). */
+    static final List<String[]> ALL_CHAINS = List.of(new String[] {"mangle", CHAIN},
+            new String[] {"mangle", RPF_CHAIN}, new String[] {"filter", SAVE_CHAIN});
 
     /** The nft chains (in our table) that drop banned sources; they run before iptables' mangle (-150). */
     static final int NFT_BAN_PRIORITY = -160;
@@ -199,19 +214,24 @@ public final class FirewallPlan {
                 rules.add(List.of("-p", proto, "-m", "multiport", "--ports", list, "-j", "RETURN"));
             }
         }
-        for (String proto : List.of("tcp", "udp")) {
-            List<String> r = new ArrayList<>(List.of("-p", proto, "-j", "NFQUEUE"));
-            if (settings.queueCount() > 1) {
-                r.add("--queue-balance");
-                r.add(settings.queueNum() + ":" + (settings.queueNum() + settings.queueCount() - 1));
-            } else {
-                r.add("--queue-num");
-                r.add(String.valueOf(settings.queueNum()));
-            }
-            r.add("--queue-bypass");
-            rules.add(List.copyOf(r));
-        }
+        rules.add(queueRule("tcp", settings.queueNum()));
+        rules.add(queueRule("udp", settings.firstUdpQueue()));
         chains.add(new OwnChain(f, "mangle", CHAIN, List.copyOf(rules)));
+
+        SourceCheck check = settings.sourceCheck();
+        if (check.isOn()) {
+            String bit = Marks.hex(check.mark());
+            List<String> rpfilter = new ArrayList<>(List.of("-m", "rpfilter"));
+            if (check.mode() == SourceCheck.Mode.LOOSE) {
+                rpfilter.add("--loose");
+            }
+            rpfilter.addAll(List.of("--invert", "-j", "MARK", "--set-xmark", bit + "/" + bit));
+            chains.add(new OwnChain(f, "mangle", RPF_CHAIN, List.of(
+                    List.of("-j", "MARK", "--set-xmark", "0x0/" + bit), List.copyOf(rpfilter))));
+            for (String iface : settings.interfaces()) {
+                jumps.add(new Jump(f, "mangle", "PREROUTING", List.of("-i", iface), RPF_CHAIN, true));
+            }
+        }
 
         String mask = Marks.hex(m.mask());
         chains.add(new OwnChain(f, "filter", SAVE_CHAIN, List.of(
@@ -234,6 +254,19 @@ public final class FirewallPlan {
             jumps.add(new Jump(f, "filter", "INPUT", List.of(), SAVE_CHAIN, true));
             jumps.add(new Jump(f, "filter", "OUTPUT", List.of(), SAVE_CHAIN, true));
         }
+    }
+
+    private List<String> queueRule(String proto, int first) {
+        List<String> r = new ArrayList<>(List.of("-p", proto, "-j", "NFQUEUE"));
+        if (settings.queueCount() > 1) {
+            r.add("--queue-balance");
+            r.add(first + ":" + (first + settings.queueCount() - 1));
+        } else {
+            r.add("--queue-num");
+            r.add(String.valueOf(first));
+        }
+        r.add("--queue-bypass");
+        return List.copyOf(r);
     }
 
     static Command ipt(Family f, String table, String... args) {
@@ -267,9 +300,11 @@ public final class FirewallPlan {
                         ipt(f, c.table(), "-N", c.name()),
                         List.of(ipt(f, c.table(), "-F", c.name()), ipt(f, c.table(), "-X", c.name())), true));
                 steps.add(Step.always("flush chain " + c.name() + where, ipt(f, c.table(), "-F", c.name())));
+                String what = c.name().equals(RPF_CHAIN) ? "reverse-path check rule in " + c.name() + where
+                        + "; it needs the kernel's rpfilter match (or set btblocker.firewall.sourceCheck = off)"
+                        : "rule in " + c.name() + where;
                 for (List<String> rule : c.rules()) {
-                    steps.add(Step.always("rule in " + c.name() + where,
-                            ipt(f, c.table(), List.of("-A", c.name()), rule)));
+                    steps.add(Step.always(what, ipt(f, c.table(), List.of("-A", c.name()), rule)));
                 }
             }
             for (Jump j : jumps) {

@@ -39,6 +39,11 @@ final class FirewallProbe {
         /** The existing network interfaces. */
         List<String> interfaces();
 
+        /** A value under {@code /proc/sys}, e.g. {@code net/ipv4/conf/all/rp_filter}, trimmed; null if unreadable. */
+        default String procSys(String path) {
+            return null;
+        }
+
         /** The real machine: /proc, /sys, /lib/modules and PATH. */
         static Host system() {
             return new SystemHost();
@@ -78,6 +83,39 @@ final class FirewallProbe {
             feature(host, errors, "nf_tables", "CONFIG_NF_TABLES");
         }
         return List.copyOf(errors);
+    }
+
+    /**
+     * What the operator should fix but the daemon can run with, one line each: the kernel's own reverse-path filter
+     * off on an interface ({@code rp_filter} is the larger of {@code all} and the interface's value; IPv4 only,
+     * IPv6 has none), so packets with forged sources are forwarded.
+     */
+    static List<String> warnings(FirewallSettings s, Host host) {
+        List<String> warnings = new ArrayList<>();
+        String all = host.procSys("net/ipv4/conf/all/rp_filter");
+        for (String iface : s.interfaces()) {
+            String own = host.procSys("net/ipv4/conf/" + iface + "/rp_filter");
+            if (all == null || own == null) {
+                continue;
+            }
+            if (Math.max(parse(all), parse(own)) == 0) {
+                warnings.add("net.ipv4.conf." + iface + ".rp_filter is 0 (and net.ipv4.conf.all.rp_filter too): the "
+                        + "kernel forwards packets with forged source addresses arriving on " + iface + "; "
+                        + (s.sourceCheck().isOn() ? "btblocker's own source check keeps them from making flows "
+                        + "two-way and from causing bans, but "
+                        : "btblocker.firewall.sourceCheck is off, so they can make a forged flow look two-way; ")
+                        + "set net.ipv4.conf.all.rp_filter = 1 (2 with asymmetric routing)");
+            }
+        }
+        return List.copyOf(warnings);
+    }
+
+    private static int parse(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 1;           // not a number we understand: do not cry wolf
+        }
     }
 
     private static void feature(Host host, List<String> errors, String module, String option) {
@@ -123,6 +161,15 @@ final class FirewallProbe {
                 return haveModules ? Feature.ABSENT : Feature.UNKNOWN;
             }
             return value.equals("y") || (value.equals("m") && haveModules) ? Feature.PRESENT : Feature.ABSENT;
+        }
+
+        @Override
+        public String procSys(String path) {
+            try {
+                return Files.readString(Path.of("/proc/sys").resolve(path)).trim();
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
 
         @Override

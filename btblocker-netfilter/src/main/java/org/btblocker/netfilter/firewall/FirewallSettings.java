@@ -23,9 +23,13 @@ import org.btblocker.api.ban.Enforcement;
  * @param enforcements   how the configured ban sinks' bans are dropped (one drop rule each); the sinks create their
  *                       sets, the firewall only matches them
  * @param marks          mark bits for decided connections
+ * @param separateUdpQueues UDP goes to its own queues ({@code queueNum + queueCount ..}), so that a UDP flood
+ *                       cannot fill the queues TCP is inspected in
+ * @param sourceCheck    the reverse-path check that marks packets with a likely forged source
  */
 public record FirewallSettings(List<String> interfaces, boolean localTraffic, int queueNum, int queueCount,
-        List<Integer> whitelistPorts, List<Enforcement> enforcements, Marks marks) {
+        List<Integer> whitelistPorts, List<Enforcement> enforcements, Marks marks, boolean separateUdpQueues,
+        SourceCheck sourceCheck) {
 
     // IFNAMSIZ is 16 including the NUL; '/' and whitespace are rejected by the kernel, '+' is an iptables wildcard.
     private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-][A-Za-z0-9_.:@+-]{0,14}");
@@ -43,11 +47,26 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
         }
         check(interfaces.stream().distinct().count() == interfaces.size(), "interfaces: duplicate names");
         check(queueNum >= 0 && queueNum <= 65535, "queueNum must be within 0..65535");
-        check(queueCount >= 1 && queueNum + queueCount - 1 <= 65535, "queueCount must be >= 1 and end at <= 65535");
+        check(queueCount >= 1 && queueNum + queueCount * (separateUdpQueues ? 2 : 1) - 1 <= 65535,
+                "queueCount must be >= 1 and the last queue (" + (separateUdpQueues ? "2 x " : "")
+                        + "queue.count after queueNum) at most 65535");
         for (int p : whitelistPorts) {
             check(p >= 1 && p <= 65535, "whitelistPorts: not a port: " + p);
         }
         check(marks != null, "marks are required");
+        check(sourceCheck != null, "sourceCheck is required");
+        check(!sourceCheck.isOn() || (sourceCheck.mark() & marks.mask()) == 0,
+                "marks.unverified must lie outside marks.mask (it marks packets, never connections)");
+    }
+
+    /** Every queue the rules send to: {@code queueCount}, twice that with separate UDP queues. */
+    public int queueTotal() {
+        return separateUdpQueues ? 2 * queueCount : queueCount;
+    }
+
+    /** The first UDP queue. */
+    int firstUdpQueue() {
+        return separateUdpQueues ? queueNum + queueCount : queueNum;
     }
 
     private static void check(boolean ok, String message) {
@@ -75,7 +94,8 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
 
     /**
      * Reads the settings from the {@code btblocker} block: {@code interfaces}, {@code queueNum}, {@code queue.count},
-     * {@code firewall.localTraffic|whitelistPorts|marks.clean|marks.bittorrent|marks.mask}. Every key is read
+     * {@code queue.separateUdp}, {@code firewall.localTraffic|whitelistPorts|sourceCheck},
+     * {@code firewall.marks.clean|bittorrent|mask|unverified}. Every key is read
      * eagerly; the ban sinks' {@code enforcements} come from their setups.
      *
      * @throws ConfigException naming the key that is missing or wrong
@@ -97,12 +117,30 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
                     "btblocker.firewall.marks",
                     e.getMessage());
         }
+        boolean separateUdp = btblocker.getBoolean("queue.separateUdp");
+        String modeName = btblocker.getString("firewall.sourceCheck").trim().toUpperCase(Locale.ROOT);
+        SourceCheck.Mode mode;
         try {
-            return new FirewallSettings(interfaces, local, queueNum, queueCount, ports, enforcements, marks);
+            mode = SourceCheck.Mode.valueOf(modeName);
+        } catch (IllegalArgumentException e) {
+            throw ConfigChecks.bad(btblocker, "btblocker", "firewall.sourceCheck", "strict, loose or off, got \""
+                    + btblocker.getString("firewall.sourceCheck") + "\"");
+        }
+        SourceCheck sourceCheck;
+        try {
+            sourceCheck = new SourceCheck(mode, mode == SourceCheck.Mode.OFF ? 0
+                    : mark(btblocker, "firewall.marks.unverified"));
+        } catch (IllegalArgumentException e) {
+            throw ConfigChecks.bad(btblocker, "btblocker", "firewall.marks.unverified", e.getMessage());
+        }
+        try {
+            return new FirewallSettings(interfaces, local, queueNum, queueCount, ports, enforcements, marks,
+                    separateUdp, sourceCheck);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             String path = message.startsWith("queueCount") ? "queue.count" : message.startsWith("interfaces")
-                    ? "interfaces" : message.startsWith("queueNum") ? "queueNum" : "firewall";
+                    ? "interfaces" : message.startsWith("queueNum") ? "queueNum"
+                    : message.startsWith("marks.unverified") ? "firewall.marks.unverified" : "firewall";
             throw new ConfigException.BadValue(
                     btblocker.hasPath(path) ? btblocker.getValue(path).origin() : btblocker.origin(),
                     "btblocker." + path, message);
@@ -157,6 +195,6 @@ public record FirewallSettings(List<String> interfaces, boolean localTraffic, in
     /** A copy with other interfaces (tests, CLI overrides). */
     public FirewallSettings withInterfaces(List<String> newInterfaces) {
         return new FirewallSettings(new ArrayList<>(newInterfaces), localTraffic, queueNum, queueCount,
-                whitelistPorts, enforcements, marks);
+                whitelistPorts, enforcements, marks, separateUdpQueues, sourceCheck);
     }
 }

@@ -103,6 +103,9 @@ final class FakeFirewall implements CommandRunner {
             i++;
         }
         String op = a.get(i);
+        if (op.equals("-S") && a.size() == i + 1) {
+            return listTable(prog, table);
+        }
         String chain = a.get(i + 1);
         String k = key(prog, table, chain);
         List<String> rules = chains.get(k);
@@ -172,6 +175,29 @@ final class FakeFirewall implements CommandRunner {
                 return Result.failed(2, "unknown option " + op);
             }
         }
+    }
+
+    /** {@code iptables -t TABLE -S}: every chain of the table, built-in ones first as the real tool prints them. */
+    private Result listTable(String prog, String table) {
+        String prefix = prog + " " + table + " ";
+        var sb = new StringBuilder();
+        chains.keySet().stream().filter(k -> k.startsWith(prefix) && builtins.contains(k))
+                .forEach(k -> sb.append("-P ").append(k.substring(prefix.length())).append(" ACCEPT\n"));
+        chains.keySet().stream().filter(k -> k.startsWith(prefix) && !builtins.contains(k))
+                .forEach(k -> sb.append("-N ").append(k.substring(prefix.length())).append('\n'));
+        chains.forEach((k, rules) -> {
+            if (k.startsWith(prefix)) {
+                rules.forEach(r -> sb.append("-A ").append(k.substring(prefix.length())).append(' ').append(r)
+                        .append('\n'));
+            }
+        });
+        return Result.ok(sb.toString());
+    }
+
+    /** Flushes every chain of every table, as {@code iptables -F} on each table would (custom chains stay, empty). */
+    void flushAll() {
+        chains.values().forEach(List::clear);
+        nftChains.values().forEach(List::clear);
     }
 
     private boolean referenced(String prog, String table, String chain) {

@@ -54,7 +54,7 @@ class FirewallIT {
 
     private static FirewallSettings settings(SinkKind kind) {
         return new FirewallSettings(List.of("btb0", "btb1"), true, 3, 2, List.of(22, 53, 853),
-                List.of(kind.enforcement), new Marks(1, 2, 3));
+                List.of(kind.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
     }
 
     /** What the ipset sink creates when it opens, before the daemon installs its rules. */
@@ -173,7 +173,7 @@ class FirewallIT {
                 int port = server.getLocalPort();
                 createIpsets();
                 var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
-                        List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3));
+                        List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
                 var plan = FirewallPlan.of(settings);
                 var manager = new FirewallManager(ns);
                 manager.install(plan);
@@ -208,7 +208,7 @@ class FirewallIT {
             }
             try (clean; torrent) {
                 var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
-                        List.of(SinkKind.LOG.enforcement), new Marks(1, 2, 3));
+                        List.of(SinkKind.LOG.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
                 new FirewallManager(ns).install(FirewallPlan.of(settings));
                 // Stand-in for the daemon's verdicts (ACCEPT with a packet mark), placed before the queue rule. The
                 // bittorrent decision comes after the handshake, as real detections do: a connection dropped at its

@@ -18,7 +18,9 @@ class FirewallManagerPropertyTest implements WithQuickTheories {
         Gen<List<Integer>> ports = lists().of(integers().between(1, 65535)).ofSizeBetween(0, 40);
         Gen<SinkKind> kinds = arbitrary().enumValues(SinkKind.class);
         return ifaces.zip(ports, kinds, booleans().all(), integers().between(1, 4), (i, p, k, local, count) ->
-                new FirewallSettings(i, local, 10, count, p, List.of(k.enforcement), new Marks(0x100, 0x200, 0x300)));
+                new FirewallSettings(i, local, 10, count, p, List.of(k.enforcement), new Marks(0x100, 0x200, 0x300),
+                        count % 2 == 0, count % 3 == 0 ? SourceCheck.off()
+                        : new SourceCheck(SourceCheck.Mode.STRICT, 0x400)));
     }
 
     private static FakeFirewall foreign() {

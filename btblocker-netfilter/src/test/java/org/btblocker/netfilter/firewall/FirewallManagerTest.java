@@ -33,6 +33,58 @@ class FirewallManagerTest {
         assertThat(fw.rules("iptables", "mangle", "BTBLOCKER")).hasSize(7);
     }
 
+    /**
+     * Issue 8: an operator's {@code iptables -F} under the running daemon: {@link FirewallManager#missing} names what
+     * went, a reinstall puts back exactly the rules of the first install.
+     */
+    @Test
+    void missingNamesWhatAFlushRemovedAndAReinstallRestoresIt() throws Exception {
+        FirewallPlan plan = FirewallPlan.of(Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.STRICT));
+        FakeFirewall fw = withForeignRules().ipset("torrent_block").ipset("torrent_block6");
+        var manager = new FirewallManager(fw);
+        manager.install(plan);
+        String installed = fw.snapshot();
+        assertThat(manager.missing(plan)).isEmpty();
+
+        fw.flushAll();
+        assertThat(manager.missing(plan)).contains("iptables mangle chain BTBLOCKER (0 of 7 rules)",
+                "iptables mangle jump FORWARD -> BTBLOCKER", "ip6tables mangle jump PREROUTING -> BTBLOCKER_RPF",
+                "ip6tables filter chain BTBLOCKER_SAVE (0 of 3 rules)");
+        manager.install(plan);
+        assertThat(manager.missing(plan)).isEmpty();
+        assertThat(fw.snapshot()).isEqualTo(installed.replace("-p tcp --tcp-flags SYN,RST SYN -j TCPMSS, ", "")
+                .replace("-m conntrack --ctstate ESTABLISHED -j ACCEPT", "").replace("-i lo -j ACCEPT", "")
+                .replace("[, ", "[").replace(", ]", "]"));
+    }
+
+    /**
+     * Issue 8: the state before the first start survives a {@code kill -9}: the next daemon reads it from the file
+     * instead of taking the dead one's leftovers for the operator's, and a clean stop deletes the file.
+     */
+    @Test
+    void theStateBeforeTheFirstStartIsKeptInAFileUntilACleanStop(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("firewall-baseline");
+        FakeFirewall fw = withForeignRules();
+        new FirewallManager(fw, file).install(PLAN);           // then killed: no remove
+        assertThat(file).exists();
+        String recorded = java.nio.file.Files.readString(file);
+
+        var next = new FirewallManager(fw, file);
+        next.install(PLAN);
+        assertThat(java.nio.file.Files.readString(file)).as("the first record is kept").isEqualTo(recorded);
+        next.remove(PLAN);
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void baselineFilesRoundTrip() {
+        var tables = new java.util.LinkedHashMap<String, java.util.Set<String>>();
+        tables.put("ip mangle", new java.util.LinkedHashSet<>(List.of("PREROUTING", "FORWARD")));
+        tables.put("ip6 filter", java.util.Set.of());
+        assertThat(FirewallManager.parseBaseline(FirewallManager.formatBaseline(tables))).isEqualTo(tables);
+    }
+
     @Test
     void installTwiceIsTheSameAsOnce() throws Exception {
         FakeFirewall fw = withForeignRules();

@@ -81,6 +81,52 @@ class FirewallPlanTest {
                 .noneMatch(c -> c.contains("--queue-num"));
     }
 
+    /** Issue 8: a UDP flood fills its own queues; TCP handshakes keep theirs. */
+    @Test
+    void separateUdpQueuesFollowTheTcpOnes() {
+        assertThat(install(FirewallPlan.of(Settings.hardened(List.of("eth0"), 4, 1, SourceCheck.Mode.STRICT))))
+                .contains("iptables -w -t mangle -A BTBLOCKER -p tcp -j NFQUEUE --queue-num 4 --queue-bypass",
+                        "iptables -w -t mangle -A BTBLOCKER -p udp -j NFQUEUE --queue-num 5 --queue-bypass");
+        assertThat(install(FirewallPlan.of(Settings.hardened(List.of("eth0"), 4, 3, SourceCheck.Mode.STRICT))))
+                .contains("ip6tables -w -t mangle -A BTBLOCKER -p tcp -j NFQUEUE --queue-balance 4:6 --queue-bypass",
+                        "ip6tables -w -t mangle -A BTBLOCKER -p udp -j NFQUEUE --queue-balance 7:9 --queue-bypass");
+        assertThat(Settings.hardened(List.of("eth0"), 4, 3, SourceCheck.Mode.STRICT).queueTotal()).isEqualTo(6);
+    }
+
+    /**
+     * Issue 8: the reverse-path check in mangle PREROUTING, first, per interface and family: it clears our bit and
+     * sets it on packets whose source does not route back through the arrival interface ({@code --loose}: not at
+     * all); none when off.
+     */
+    @Test
+    void sourceCheckMarksPacketsThatFailRpfilterInPrerouting() {
+        List<String> strict = install(FirewallPlan.of(Settings.hardened(List.of("eth0", "eth1"), 0, 1,
+                SourceCheck.Mode.STRICT)));
+        for (String ipt : List.of("iptables", "ip6tables")) {
+            assertThat(strict).containsSubsequence(
+                    ipt + " -w -t mangle -N BTBLOCKER_RPF",
+                    ipt + " -w -t mangle -A BTBLOCKER_RPF -j MARK --set-xmark 0x0/0x4",
+                    ipt + " -w -t mangle -A BTBLOCKER_RPF -m rpfilter --invert -j MARK --set-xmark 0x4/0x4",
+                    ipt + " -w -t mangle -I PREROUTING 1 -i eth0 -j BTBLOCKER_RPF");
+            assertThat(strict).contains(ipt + " -w -t mangle -I PREROUTING 1 -i eth1 -j BTBLOCKER_RPF");
+        }
+        assertThat(install(FirewallPlan.of(Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.LOOSE))))
+                .contains("iptables -w -t mangle -A BTBLOCKER_RPF -m rpfilter --loose --invert -j MARK --set-xmark "
+                        + "0x4/0x4");
+        assertThat(install(FirewallPlan.of(Settings.of(SinkKind.IPSET, false, 0, 1))))
+                .noneMatch(c -> c.contains("rpfilter") || c.contains("PREROUTING"));
+        assertThat(FirewallPlan.of(Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.STRICT)).print())
+                .contains("-A BTBLOCKER_RPF -m rpfilter --invert -j MARK --set-xmark 0x4/0x4")
+                .contains("-I PREROUTING 1 -i eth0 -j BTBLOCKER_RPF");
+    }
+
+    @Test
+    void theUnverifiedMarkMustLieOutsideTheConnectionMarkBits() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FirewallSettings(List.of("eth0"), false, 0, 1,
+                List.of(), List.of(), new Marks(1, 2, 3), true, new SourceCheck(SourceCheck.Mode.STRICT, 2)))
+                .hasMessageContaining("marks.unverified must lie outside marks.mask");
+    }
+
     @Test
     void whitelistIsChunkedByFifteenSortedAndDeduplicated() {
         List<Integer> ports = new java.util.ArrayList<>(IntStream.rangeClosed(1, 20).map(i -> 1000 + i).boxed()
@@ -133,7 +179,7 @@ class FirewallPlanTest {
     @Test
     void nftablesSinkGetsAnEarlierDropChainInItsOwnTable() {
         var s = new FirewallSettings(List.of("eth0", "wan.2"), false, 0, 1, List.of(),
-                List.of(SinkKind.NFTABLES.enforcement), new Marks(1, 2, 3));
+                List.of(SinkKind.NFTABLES.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
         List<String> cmds = install(FirewallPlan.of(s));
         // the sink created the table and sets when it opened; the plan adds only the chain that drops their members
         assertThat(cmds).noneMatch(c -> c.contains("add table") || c.contains("add set"));

@@ -26,6 +26,26 @@ class FirewallProbeTest {
                     : unknownModules.contains(module) ? Feature.UNKNOWN : Feature.PRESENT;
         }
         @Override public List<String> interfaces() { return interfaces; }
+        java.util.Map<String, String> sysctl = new java.util.HashMap<>();
+        @Override public String procSys(String path) { return sysctl.get(path); }
+    }
+
+    /** Issue 8: the kernel's rp_filter off on an interface of ours is one WARN line naming it; 1 or 2 is fine. */
+    @Test
+    void rpFilterOffOnAnInterfaceIsAWarning() {
+        FakeHost host = new FakeHost();
+        host.sysctl.put("net/ipv4/conf/all/rp_filter", "0");
+        host.sysctl.put("net/ipv4/conf/eth0/rp_filter", "0");
+        FirewallSettings s = Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.STRICT);
+        assertThat(FirewallProbe.warnings(s, host)).singleElement().asString()
+                .startsWith("net.ipv4.conf.eth0.rp_filter is 0").contains("btblocker's own source check")
+                .contains("set net.ipv4.conf.all.rp_filter = 1");
+        host.sysctl.put("net/ipv4/conf/eth0/rp_filter", "2");
+        assertThat(FirewallProbe.warnings(s, host)).isEmpty();
+        host.sysctl.put("net/ipv4/conf/eth0/rp_filter", "0");
+        host.sysctl.put("net/ipv4/conf/all/rp_filter", "1");
+        assertThat(FirewallProbe.warnings(s, host)).isEmpty();
+        assertThat(FirewallProbe.warnings(s, new FakeHost())).as("unreadable: no warning").isEmpty();
     }
 
     @Test

@@ -24,11 +24,17 @@ final class Settings {
 
     static FirewallSettings ipset(List<String> interfaces, List<Integer> ports) {
         return new FirewallSettings(interfaces, false, 0, 1, ports, List.of(SinkKind.IPSET.enforcement),
-                new Marks(1, 2, 3));
+                new Marks(1, 2, 3), false, SourceCheck.off());
+    }
+
+    /** The daemon's defaults for the issue 8 features: separate UDP queues and the strict source check. */
+    static FirewallSettings hardened(List<String> interfaces, int queueNum, int queueCount, SourceCheck.Mode mode) {
+        return new FirewallSettings(interfaces, false, queueNum, queueCount, List.of(22),
+                List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3), true, new SourceCheck(mode, 4));
     }
 
     static FirewallSettings of(SinkKind kind, boolean local, int queueNum, int queueCount) {
         return new FirewallSettings(List.of("eth0"), local, queueNum, queueCount, List.of(22),
-                List.of(kind.enforcement), new Marks(0x10, 0x20, 0x30));
+                List.of(kind.enforcement), new Marks(0x10, 0x20, 0x30), false, SourceCheck.off());
     }
 }
