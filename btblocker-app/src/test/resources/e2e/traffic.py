@@ -253,5 +253,60 @@ def raw_udp(src, sport, dst, dport, hexdata):
     out('SENT_RAW', src)
 
 
+def ip_packet(src, dst, proto, l4_builder):
+    """An IPv4 or IPv6 header (by the address family) around the L4 bytes `l4_builder(pseudo_header)` returns."""
+    if ':' in src:
+        s_ip, d_ip = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)
+        l4 = l4_builder(lambda n: s_ip + d_ip + struct.pack('!IxxxB', n, proto))
+        return struct.pack('!IHBB16s16s', 6 << 28, len(l4), proto, 64, s_ip, d_ip) + l4
+    s_ip, d_ip = socket.inet_aton(src), socket.inet_aton(dst)
+    l4 = l4_builder(lambda n: s_ip + d_ip + struct.pack('!BBH', 0, proto, n))
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), random.randrange(65536), 0, 64, proto, 0, s_ip, d_ip)
+    return ip[:10] + struct.pack('!H', checksum(ip)) + ip[12:] + l4
+
+
+def udp_segment(sport, dport, payload):
+    def build(pseudo):
+        n = 8 + len(payload)
+        u = struct.pack('!HHHH', sport, dport, n, 0) + payload
+        return u[:6] + struct.pack('!H', checksum(pseudo(n) + u) or 0xffff) + u[8:]
+    return build
+
+
+TCP_FLAGS = {'F': 1, 'S': 2, 'R': 4, 'P': 8, 'A': 16}
+
+
+def tcp_segment(sport, dport, flags, seq, ack, payload):
+    def build(pseudo):
+        bits = sum(TCP_FLAGS[f] for f in flags)
+        t = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff, 5 << 4, bits, 65535, 0,
+                        0) + payload
+        return t[:16] + struct.pack('!H', checksum(pseudo(len(t)) + t)) + t[18:]
+    return build
+
+
+def forge(iface, dst_mac, *specs):
+    """Sends hand-made frames on `iface` to `dst_mac` (the gateway), whatever their IP source: the attacker's tool.
+
+    Each spec is `udp,SRC,SPORT,DST,DPORT,HEX` or `tcp,SRC,SPORT,DST,DPORT,FLAGS,SEQ,ACK,HEX` (FLAGS from SAFRP,
+    HEX may be empty); frames go 50 ms apart. Prints FORGED <n>."""
+    r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    r.bind((iface, 0))
+    src_mac = r.getsockname()[4]
+    mac = bytes.fromhex(dst_mac.replace(':', ''))
+    for i, spec in enumerate(specs):
+        f = spec.split(',')
+        if f[0] == 'udp':
+            packet = ip_packet(f[1], f[3], 17, udp_segment(int(f[2]), int(f[4]), bytes.fromhex(f[5])))
+        else:
+            packet = ip_packet(f[1], f[3], 6, tcp_segment(int(f[2]), int(f[4]), f[5], int(f[6]), int(f[7]),
+                                                          bytes.fromhex(f[8]) if len(f) > 8 else b''))
+        ethertype = 0x86dd if ':' in f[1] else 0x0800
+        if i:
+            time.sleep(0.05)
+        r.send(mac + src_mac + struct.pack('!H', ethertype) + packet)
+    out('FORGED', len(specs))
+
+
 if __name__ == '__main__':
     globals()[sys.argv[1].replace('-', '_')](*sys.argv[2:])

@@ -48,6 +48,9 @@ final class GatewayLab implements AutoCloseable {
     final String server;
     final String gwClientIf;
     final String gwServerIf;
+    /** The client's and the server's ends of the veth pairs (where a test's forged frames are sent from). */
+    final String clientIf;
+    final String serverIf;
     final Path dir;
     private final Path script;
     private final List<Proc> procs = new ArrayList<>();
@@ -58,6 +61,8 @@ final class GatewayLab implements AutoCloseable {
         this.server = "btbe2e-" + id + "-s";
         this.gwClientIf = "e" + id + "gc";
         this.gwServerIf = "e" + id + "gs";
+        this.clientIf = "e" + id + "c";
+        this.serverIf = "e" + id + "s";
         this.dir = dir;
         this.script = dir.resolve("traffic.py");
     }
@@ -109,8 +114,6 @@ final class GatewayLab implements AutoCloseable {
     }
 
     private void build(String id) {
-        String clientIf = "e" + id + "c";
-        String serverIf = "e" + id + "s";
         for (String ns : List.of(client, gateway, server)) {
             sh("ip", "netns", "add", ns).ok();
             in(ns, "ip", "link", "set", "lo", "up").ok();
@@ -273,6 +276,24 @@ final class GatewayLab implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /** The MAC address of the gateway's interface {@code iface} (where forged frames are sent to). */
+    String gatewayMac(String iface) {
+        return in(gateway, "cat", "/sys/class/net/" + iface + "/address").ok().trim();
+    }
+
+    /**
+     * Sends frames forged in namespace {@code ns} on its veth {@code iface} to the gateway's {@code gatewayIf} ({@code
+     * traffic.py forge}: any source address, built by hand). Specs as {@code traffic.py forge} takes them.
+     */
+    void forge(String ns, String iface, String gatewayIf, String... specs) {
+        List<String> args = new ArrayList<>(List.of("forge", iface, gatewayMac(gatewayIf)));
+        args.addAll(List.of(specs));
+        List<String> out = pythonRun(ns, args.toArray(String[]::new));
+        if (!out.contains("FORGED " + specs.length)) {
+            throw new AssertionError("forge: " + out);
+        }
     }
 
     /** A counter of the gateway's interface {@code iface} (e.g. {@code rx_packets}). */

@@ -22,6 +22,18 @@ final class Wire {
         return HexFormat.of().formatHex(b.toByteArray());
     }
 
+    /** BEP 5 KRPC ping query, bencoded with its keys sorted. */
+    static String dhtPing(String transaction) {
+        String q = "d1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t" + transaction.length() + ":" + transaction
+            + "1:y1:qe";
+        return HexFormat.of().formatHex(q.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Plain bytes as hex. */
+    static String ascii(String text) {
+        return HexFormat.of().formatHex(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** BEP 5 KRPC get_peers query, bencoded with its keys sorted. */
     static String dhtGetPeers(String transaction) {
         String node = "abcdefghij0123456789";
