@@ -84,6 +84,36 @@ def tcp_send(host, port, hexdata, linger):
     out('CLOSED')
 
 
+def tcp_dribble(host, port, hexdata, size, gap_ms, linger):
+    """Connects and writes the bytes `size` at a time, one write per TCP segment (TCP_NODELAY, `gap_ms` apart), the
+    way a sender evading inspection by segmentation would; prints CONNECTED, SENT <bytes> (or STOPPED <bytes> when
+    the connection broke) and CLOSED."""
+    s = socket.socket(family(host), socket.SOCK_STREAM)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.settimeout(2.0)
+    try:
+        s.connect((host, int(port)))
+    except OSError as e:
+        out('CONNECT_FAILED', type(e).__name__)
+        return
+    out('CONNECTED')
+    data = bytes.fromhex(hexdata)
+    size = int(size)
+    sent = 0
+    try:
+        for at in range(0, len(data), size):
+            s.send(data[at:at + size])
+            sent += len(data[at:at + size])
+            time.sleep(float(gap_ms) / 1000)
+        out('SENT', sent)
+    except OSError:
+        out('STOPPED', sent)
+    time.sleep(float(linger))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    s.close()
+    out('CLOSED')
+
+
 def stream(seed, size, head):
     """The transfer's bytes: `head` then pseudo-random bytes from `seed`, `size` bytes in all."""
     rnd = random.Random(int(seed))
