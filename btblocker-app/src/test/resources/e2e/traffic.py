@@ -114,6 +114,101 @@ def tcp_dribble(host, port, hexdata, size, gap_ms, linger):
     out('CLOSED')
 
 
+PIECE_BYTES = 16384
+
+
+def recv_exactly(c, n):
+    data = b''
+    while len(data) < n:
+        d = c.recv(n - len(data))
+        if not d:
+            break
+        data += d
+    return data
+
+
+def piece_server(host, port, timeout):
+    """A seed's one trick: after 68 bytes from a peer (its handshake), sends a 68-byte reply and one BEP 3 piece
+    message (16 KiB block); one thread per connection until `timeout` s pass. Prints SERVED <pieces>."""
+    import threading
+    s = tcp_listen(host, int(port))
+    s.listen(64)
+    out('LISTENING', port)
+    deadline = time.monotonic() + float(timeout)
+    served = [0]
+    lock = threading.Lock()
+
+    def serve_one(c):
+        c.settimeout(5)
+        try:
+            first = recv_exactly(c, 68)
+            if len(first) < 68:
+                return
+            c.sendall(first)              # a handshake back in kind: the peer's own first bytes (BitTorrent or not)
+            c.sendall(struct.pack('>IBII', 9 + PIECE_BYTES, 7, 0, 0) + bytes(PIECE_BYTES))
+            with lock:
+                served[0] += 1
+            c.recv(1)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    while time.monotonic() < deadline:
+        s.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            break
+        threading.Thread(target=serve_one, args=(c,), daemon=True).start()
+    out('SERVED', served[0])
+
+
+def leech(host, port, kind, count, interval, timeout):
+    """`count` connections, `interval` s apart, each a thread: connect, send 68 bytes (kind `bt`: the BEP 3
+    handshake; `plain`: ASCII text), then read the 68-byte reply and a 16 KiB piece message. Prints PIECE <i> or
+    NOPIECE <i> <why> per connection and LEECHED <pieces> <count>."""
+    import threading
+    first = bytes.fromhex(BT_HANDSHAKE) if kind == 'bt' else (b'HELLO / plain text request ' * 3)[:68]
+    results = []
+    lock = threading.Lock()
+
+    def one(i):
+        why = 'ok'
+        try:
+            c = socket.socket(family(host), socket.SOCK_STREAM)
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            c.settimeout(float(timeout))
+            c.connect((host, int(port)))
+            c.sendall(first)
+            got = recv_exactly(c, 68 + 13 + PIECE_BYTES)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            c.close()
+            ok = len(got) == 68 + 13 + PIECE_BYTES
+            why = 'ok' if ok else 'short:%d' % len(got)
+        except OSError as e:
+            ok = False
+            why = type(e).__name__
+        with lock:
+            results.append(ok)
+        out('PIECE' if ok else 'NOPIECE', i, why)
+
+    threads = []
+    for i in range(int(count)):
+        t = threading.Thread(target=one, args=(i,), daemon=True)
+        t.start()
+        threads.append(t)
+        time.sleep(float(interval))
+    for t in threads:
+        t.join(float(timeout) + 5)
+    out('LEECHED', sum(1 for r in results if r), count)
+
+
+# BEP 3 handshake: 19, "BitTorrent protocol", reserved, info_hash, peer_id (as Wire.handshake() on the Java side)
+BT_HANDSHAKE = ('13' + b'BitTorrent protocol'.hex() + '00' * 8 + ''.join('%02x' % (0xa0 + i) for i in range(20))
+                + b'-TEST00-123456789012'.hex())
+
+
 def stream(seed, size, head):
     """The transfer's bytes: `head` then pseudo-random bytes from `seed`, `size` bytes in all."""
     rnd = random.Random(int(seed))
