@@ -313,6 +313,29 @@ def udp_send(host, sport, dport, hexdata):
     out('SENT_UDP', dport)
 
 
+def krpc_peers(host, port, peers, timeout):
+    """A DHT node that answers every datagram with one BEP 5 get_peers response listing `peers` (a comma list of
+    ip:port, IPv4) as compact peer info; prints ANSWERED <n> at the end."""
+    u = socket.socket(family(host), socket.SOCK_DGRAM)
+    u.bind((host, int(port)))
+    out('LISTENING', port)
+    u.settimeout(float(timeout))
+    values = b''
+    for p in peers.split(','):
+        ip, pport = p.rsplit(':', 1)
+        values += b'6:' + socket.inet_aton(ip) + struct.pack('>H', int(pport))
+    body = (b'd1:rd2:id20:' + b'N' * 20 + b'5:token8:aoeusnth6:valuesl' + values + b'ee1:t2:aa1:y1:re')
+    answered = 0
+    try:
+        while True:
+            _, peer = u.recvfrom(65536)
+            u.sendto(body, peer)
+            answered += 1
+    except socket.timeout:
+        pass
+    out('ANSWERED', answered)
+
+
 def utp_header(kind, conn_id, seq, ack):
     # BEP 29: type/version, extension, connection_id, timestamp_us, timestamp_difference_us, wnd_size, seq_nr, ack_nr
     return struct.pack('>BBHIIIHH', (kind << 4) | 1, 0, conn_id, int(time.monotonic() * 1e6) & 0xffffffff, 0,

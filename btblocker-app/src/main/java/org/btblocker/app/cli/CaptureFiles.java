@@ -2,16 +2,17 @@ package org.btblocker.app.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.btblocker.app.capture.CaptureReader;
+import org.btblocker.app.errors.ErrorHandler;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
 
@@ -22,28 +23,61 @@ final class CaptureFiles {
     }
 
     /**
+     * The captures found, and what could not be looked at (an unreadable directory, a file that vanished): one line
+     * each, the rest is scanned anyway.
+     */
+    record Found(List<Path> files, List<String> problems) {
+        Found {
+            files = List.copyOf(files);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
      * A file named on the command line is taken as is. A directory is walked recursively in sorted order, keeping
-     * files named {@code *.pcap}, {@code *.pcapng}, {@code *.cap}, or starting with a pcap/pcapng magic number.
+     * files named {@code *.pcap}, {@code *.pcapng}, {@code *.cap}, or starting with a pcap/pcapng magic number. A
+     * subdirectory that cannot be read is reported and skipped, not fatal.
      *
      * @throws UserException (exit 2) when a path does not exist
      */
-    static List<Path> expand(List<Path> paths) throws IOException {
+    static Found expand(List<Path> paths) throws IOException {
         List<Path> files = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    files.addAll(walk.filter(Files::isRegularFile).sorted().filter(CaptureFiles::looksLikeCapture)
-                        .collect(Collectors.toList()));
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
+                List<Path> found = new ArrayList<>();
+                Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() && looksLikeCapture(file)) {
+                            found.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        problems.add(ErrorHandler.message(e) + " (skipped)");
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                        if (e != null) {
+                            problems.add(ErrorHandler.message(e) + " (the rest of " + dir + " skipped)");
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+                found.sort(null);
+                files.addAll(found);
             } else if (Files.exists(path)) {
                 files.add(path);
             } else {
                 throw new UserException(ExitCodes.CONFIG, path + ": no such file or directory");
             }
         }
-        return files;
+        return new Found(files, problems);
     }
 
     static boolean looksLikeCapture(Path file) {

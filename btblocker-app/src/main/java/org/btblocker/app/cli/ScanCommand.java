@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code btblocker scan}: runs the detectors over pcap/pcapng captures offline, one fresh engine per capture, and
  * prints a verdict per flow ({@code --format jsonl}, the corpus scorer's input) or a summary ({@code table}).
- * A capture that cannot be read is reported on stderr and skipped; the exit code is then 1.
+ * A capture or a directory that cannot be read is reported on stderr and skipped; the exit code is then 1.
  */
 @Command(name = "scan", sortOptions = false,
     description = "Detect BitTorrent flows in pcap/pcapng captures (offline).",
-    footer = {"", "Exit status: 0 all captures read, 1 a capture could not be read, 2 bad configuration or usage."})
+    footer = {"", "Exit status: 0 all captures read, 1 a capture or directory could not be read, 2 bad configuration "
+        + "or usage."})
 final class ScanCommand implements Callable<Integer> {
 
     enum Format { TABLE, JSONL }
@@ -53,11 +54,18 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Config root = configOptions.load();
-        List<Path> files = CaptureFiles.expand(paths);
+        CaptureFiles.Found found = CaptureFiles.expand(paths);
+        List<Path> files = found.files();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ScanTotals totals = new ScanTotals();
         int exitCode = ExitCodes.OK;
+        for (String problem : found.problems()) {
+            // an unreadable directory: said once, the rest is scanned, and the exit code tells a script
+            err.println("btblocker: " + problem);
+            exitCode = ExitCodes.RUNTIME;
+        }
+        err.flush();
         PacketView view = new PacketView();
         for (Path file : files) {
             String name = file.getFileName().toString();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.btblocker.api.ban.BanFeed;
+import org.btblocker.app.KnownKeys;
 import org.btblocker.app.Settings;
 import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.engine.EngineSetup;
@@ -46,6 +47,7 @@ record RuntimeSnapshot(long generation, Config root, EngineSetup engine, Configu
      * @throws com.typesafe.config.ConfigException naming the key of the first bad setting
      */
     static RuntimeSnapshot build(long generation, Config root, ClassLoader loader, BanFeed feed) {
+        KnownKeys.refuseUnknown(root, loader);          // a typo must not fall back to the default in silence
         Config b = root.getConfig("btblocker");
         Settings.validate(root);
         EngineSetup engine = EngineSetup.of(root, loader);
