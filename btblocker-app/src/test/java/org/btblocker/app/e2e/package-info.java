@@ -20,6 +20,13 @@
  *   <li>{@code FirewallLifecycleIT}: SIGTERM restores iptables-save, ip6tables-save and nft list ruleset exactly
  *   (from a pristine gateway and around an operator's rules), ban sets kept; a missing interface and an already
  *   bound queue fail in one line, exit 1, and leave no rule (and the running daemon's rules untouched).</li>
+ *   <li>Issue 8, abuse resistance (each Javadoc says what the attack did on e1b8c66): {@code ForgedTwoWayFlowIT}
+ *   (both directions forged from one side, UDP and TCP, IPv4 and IPv6: nobody banned), {@code EndpointClaimIT} (one
+ *   KRPC response does not blackhole plain HTTP; one source network's claims are bounded),
+ *   {@code SegmentationEvasionIT} (a handshake in 1- and 2-byte segments), {@code UdpFloodIT} (no BitTorrent piece
+ *   during a UDP flood that overflows the queue), {@code FirewallTamperingIT} ({@code nft flush ruleset},
+ *   {@code iptables -F}, kill -9 then a clean stop), {@code BadConfigurationIT} (refused before anything is
+ *   created). Forged frames come from {@code traffic.py forge} (AF_PACKET), the flood from {@code udpflood.c}.</li>
  * </ul>
  */
 package org.btblocker.app.e2e;
