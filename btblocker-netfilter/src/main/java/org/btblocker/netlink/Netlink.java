@@ -84,6 +84,9 @@ public final class Netlink {
     // ---- linux/netlink.h: socket options at SOL_NETLINK
     /** {@code NETLINK_ADD_MEMBERSHIP}. */
     public static final int NETLINK_ADD_MEMBERSHIP = 1;
+    /** {@code NFNLGRP_NFTABLES} (linux/netfilter/nfnetlink.h): every nf_tables rule-set change, iptables-nft's too. */
+    public static final int NFNLGRP_NFTABLES = 7;
+
     /** {@code NETLINK_NO_ENOBUFS}: do not report ENOBUFS on receive-buffer overrun. */
     public static final int NETLINK_NO_ENOBUFS = 5;
     /** {@code NETLINK_CAP_ACK}: do not echo the request in error messages. */

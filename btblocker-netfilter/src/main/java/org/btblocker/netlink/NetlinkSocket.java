@@ -106,6 +106,15 @@ public final class NetlinkSocket implements NetlinkTransport {
         setNetlinkOption("NETLINK_NO_ENOBUFS", Netlink.NETLINK_NO_ENOBUFS, on);
     }
 
+    /** NETLINK_ADD_MEMBERSHIP: receive the multicast messages of {@code group} (e.g. rule-set changes). */
+    public void joinGroup(int group) throws NetlinkException {
+        int r = Syscalls.setIntOption(openFd("join group " + group), Syscalls.SOL_NETLINK,
+                Netlink.NETLINK_ADD_MEMBERSHIP, group);
+        if (r < 0) {
+            throw new NetlinkException("join netlink group " + group, -r, null);
+        }
+    }
+
     /** NETLINK_EXT_ACK: error acks carry the kernel's text (on by default after {@link #open}). */
     public void setExtendedAck(boolean on) throws NetlinkException {
         setNetlinkOption("NETLINK_EXT_ACK", Netlink.NETLINK_EXT_ACK, on);

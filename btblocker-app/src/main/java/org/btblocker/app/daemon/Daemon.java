@@ -26,6 +26,7 @@ import org.btblocker.engine.EndpointMemory;
 import org.btblocker.netfilter.firewall.FirewallException;
 import org.btblocker.netfilter.firewall.FirewallManager;
 import org.btblocker.netfilter.firewall.FirewallPlan;
+import org.btblocker.netfilter.firewall.RulesetWatch;
 import org.btblocker.netfilter.nfqueue.QueueService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,9 @@ public final class Daemon implements AutoCloseable {
     private long lastBypassed;
     private long nextFirewallCheckNanos;
     private long firewallRepairs;
+    private RulesetWatch rulesetWatch;
+    private long rulesetChangesChecked;
+    private long rulesetChangesLastTick;
     private boolean closed;
 
     private Daemon(Supplier<Config> configSource, ServiceNotifier notifier, ClassLoader loader) {
@@ -156,6 +160,7 @@ public final class Daemon implements AutoCloseable {
                         + "installed): " + e.getMessage(), e);
             }
             installedPlan = plan;
+            rulesetWatch = RulesetWatch.start();
         }
 
         log.info("btblocker running: queues {} on interfaces {}, detectors {}, banSinks {}, banDuration {}, {} "
@@ -329,7 +334,7 @@ public final class Daemon implements AutoCloseable {
                 }
                 healthy = queues.check(now);
                 RuntimeSnapshot s = published.get();
-                if (now - nextFirewallCheckNanos >= 0) {
+                if (now - nextFirewallCheckNanos >= 0 || rulesetSettled()) {
                     nextFirewallCheckNanos = now + s.firewallCheckInterval().toNanos();
                     repairFirewall();
                 }
@@ -352,6 +357,23 @@ public final class Daemon implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("supervisor: {}", e.toString(), e);
         }
+    }
+
+    /**
+     * True once the rule set changed (an nf_tables notification) and then stayed quiet for a supervisor tick: an
+     * operator's script of several commands is checked once, after its last command.
+     */
+    private boolean rulesetSettled() {
+        if (rulesetWatch == null) {
+            return false;
+        }
+        long c = rulesetWatch.changes();
+        boolean settled = c != rulesetChangesChecked && c == rulesetChangesLastTick;
+        rulesetChangesLastTick = c;
+        if (settled) {
+            rulesetChangesChecked = c;
+        }
+        return settled;
     }
 
     /**
@@ -499,6 +521,9 @@ public final class Daemon implements AutoCloseable {
         notifier.stopping();
         if (supervisor != null) {
             supervisor.shutdownNow();
+        }
+        if (rulesetWatch != null) {
+            rulesetWatch.close();
         }
         if (installedPlan != null) {
             try {
