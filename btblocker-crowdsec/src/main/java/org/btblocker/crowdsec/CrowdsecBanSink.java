@@ -138,6 +138,11 @@ final class CrowdsecBanSink implements BanSink {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /** Machine logins made so far (a token renewed before expiry or after a 401 counts). */
+    int logins() {
+        return session.logins();
+    }
+
     /** Stops pull; the bans stay in the LAPI (they expire there). */
     @Override
     public void close() {

@@ -39,6 +39,12 @@ final class LapiClient {
 
     private static final Logger log = LoggerFactory.getLogger(LapiClient.class);
 
+    /**
+     * {@code btblocker/VERSION}. LAPI 1.4.6 splits the User-Agent at '/' for the version it lists in {@code cscli
+     * machines list}, and refuses a login from a User-Agent without one with 401 "incorrect Username or Password".
+     */
+    static final String USER_AGENT = "btblocker/" + version();
+
     /** Largest answer read: a startup decision stream of a big fleet is a few MB. */
     static final int MAX_BODY_BYTES = 64 << 20;
 
@@ -129,7 +135,7 @@ final class LapiClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(settings.requestTimeout())
                 .header("Accept", "application/json")
-                .header("User-Agent", "btblocker-crowdsec");
+                .header("User-Agent", USER_AGENT);
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
@@ -163,6 +169,11 @@ final class LapiClient {
                     (System.nanoTime() - start) / 1_000_000);
         }
         return new LapiResponse(response.statusCode(), text);
+    }
+
+    private static String version() {
+        String v = LapiClient.class.getPackage().getImplementationVersion();
+        return v == null || v.isBlank() ? "dev" : v;
     }
 
     /** Why no answer came, as an exception that says whether retrying helps. */
