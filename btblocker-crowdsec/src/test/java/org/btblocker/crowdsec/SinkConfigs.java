@@ -24,7 +24,7 @@ final class SinkConfigs {
         for (Map.Entry<String, Object> e : settings.entrySet()) {
             c = c.withValue("btblocker.crowdsec." + e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
         }
-        return c.withFallback(ConfigFactory.defaultReference()).resolve().getConfig("btblocker");
+        return c.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve().getConfig("btblocker");
     }
 
     /** The settings the provider reads from {@code settings}. */
