@@ -13,6 +13,8 @@ import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.ban.BanSinkContext;
 import org.btblocker.api.ban.BanSinkProvider;
 import org.btblocker.api.ban.BanSinkSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code crowdsec} ban sink ({@code btblocker.banSinks = [ipset, crowdsec]}): every gateway of a fleet pushes
@@ -22,6 +24,8 @@ import org.btblocker.api.ban.BanSinkSetup;
  * Settings are in {@code btblocker.crowdsec} (see this module's {@code reference.conf}).
  */
 public final class CrowdsecBanSinkProvider implements BanSinkProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(CrowdsecBanSinkProvider.class);
 
     /** For {@link java.util.ServiceLoader}. */
     public CrowdsecBanSinkProvider() { }
@@ -85,8 +89,14 @@ public final class CrowdsecBanSinkProvider implements BanSinkProvider {
             HttpClient http = LapiClient.httpClient(settings);
             LapiClient client = new LapiClient(settings, http);
             MachineSession session = new MachineSession(settings, client, clock);
-            DecisionPuller puller = settings.pull() && daemon ? new DecisionPuller(settings, client, feed, clock)
-                    : null;
+            boolean pull = settings.pull() && daemon;
+            if (pull && feed == BanFeed.NONE) {
+                // a daemon that takes no bans from outside: every hand-over would be refused
+                log.warn("crowdsec: btblocker.crowdsec.pull = true, but this daemon takes no fleet bans (no ban "
+                        + "feed); not following the decision stream");
+                pull = false;
+            }
+            DecisionPuller puller = pull ? new DecisionPuller(settings, client, feed, clock) : null;
             CrowdsecBanSink sink = new CrowdsecBanSink(settings, session, clock, puller);
             if (daemon) {
                 sink.loginNow();

@@ -300,6 +300,19 @@ class CrowdsecBanSinkTest {
     }
 
     @Test
+    void pullWithoutADaemonFeedSaysSoAndDoesNotPoll() throws Exception {
+        Path key = dir.resolve("key");
+        Files.writeString(key, "k");
+        try (LogCapture logs = new LogCapture();
+             CrowdsecBanSink sink = open(Map.of("pull", true, "bouncerKeyFile", key.toString()))) {
+            assertThat(logs.lines(Level.WARN)).containsExactly("crowdsec: btblocker.crowdsec.pull = true, but this "
+                    + "daemon takes no fleet bans (no ban feed); not following the decision stream");
+            assertThat(sink.logins()).isEqualTo(1);
+        }
+        assertThat(lapi.requests("GET /v1/decisions/stream")).isEmpty();
+    }
+
+    @Test
     void missingOrEmptyPasswordFileIsNamedAtOpen() throws Exception {
         assertThatThrownBy(() -> open(Map.of("passwordFile", dir.resolve("absent").toString())))
                 .isInstanceOf(BanException.class).hasMessage("crowdsec: cannot read btblocker.crowdsec.passwordFile "

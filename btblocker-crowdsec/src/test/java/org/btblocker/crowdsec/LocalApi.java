@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1 with a free port, its config, sqlite database and log in a directory of the caller's. Machines and
  * bouncers are registered with the package's own {@code cscli}, which writes to the database directly.
  *
- * <p>The binaries come from, in order: the directory in system property {@code btblocker.crowdsec.root} or
- * {@code target/crowdsec-deb} (a package unpacked with {@code dpkg-deb -x}, as {@code .ci/run} does), an installed
- * package ({@code /usr/bin/crowdsec}), or, failing both, {@code apt-get download crowdsec} unpacked into
- * {@code target/crowdsec-deb} here (installing the package would register it online). Tests call
+ * <p>The binaries come from, in order: a package unpacked with {@code dpkg-deb -x} into the directory of system
+ * property {@code btblocker.crowdsec.root} (the parent pom passes the reactor's {@code target/crowdsec-deb}, where
+ * {@code .ci/run} unpacks it; {@code target/crowdsec-deb} of the working directory without the property), an
+ * installed package ({@code /usr/bin/crowdsec}), or, failing both, {@code apt-get download crowdsec} unpacked into
+ * that directory here (installing the package would register it online). Tests call
  * {@link #unavailableReason()} and skip with it when no binary can be had.
  *
  * <pre>{@code
@@ -51,12 +52,14 @@ public final class LocalApi implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final int port;
+    private final List<String> prefix;
     private Process process;
 
-    private LocalApi(Path dir, Path config, int port) {
+    private LocalApi(Path dir, Path config, int port, List<String> prefix) {
         this.dir = dir;
         this.config = config;
         this.port = port;
+        this.prefix = List.copyOf(prefix);
     }
 
     /** Null when crowdsec can be run here; else why not (for {@code Assumptions.assumeTrue}). */
@@ -76,36 +79,39 @@ public final class LocalApi implements AutoCloseable {
     }
 
     private static Path findOrUnpack() throws IOException, InterruptedException {
+        // the build passes the reactor's target/crowdsec-deb (where .ci/run unpacks the package)
         String configured = System.getProperty("btblocker.crowdsec.root", "");
-        List<Path> candidates = new ArrayList<>();
-        if (!configured.isEmpty()) {
-            candidates.add(Path.of(configured));
-        }
-        Path unpacked = Path.of("target", "crowdsec-deb").toAbsolutePath();
-        candidates.add(unpacked);
-        candidates.add(Path.of("/"));
-        for (Path c : candidates) {
+        Path unpacked = (configured.isEmpty() ? Path.of("target", "crowdsec-deb") : Path.of(configured))
+                .toAbsolutePath();
+        for (Path c : List.of(unpacked, Path.of("/"))) {
             if (Files.isExecutable(c.resolve("usr/bin/crowdsec")) && Files.isExecutable(c.resolve("usr/bin/cscli"))) {
                 return c;
             }
         }
         // Not installed: fetch the Debian package and unpack it (no maintainer scripts run).
-        Path work = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("crowdsec-download");
+        Path work = Files.createDirectories(unpacked.getParent()).resolve("crowdsec-download");
         deleteTree(work);
         Files.createDirectories(work);
-        Result download = run(work, List.of("apt-get", "download", "crowdsec"), COMMAND_TIMEOUT.multipliedBy(5));
-        Path deb;
-        try (var files = Files.list(work)) {
-            deb = files.filter(p -> p.getFileName().toString().matches("crowdsec_.*\\.deb")).findFirst().orElse(null);
+        // the firewall bouncer comes along for the operator guide's FORWARD-chain test; only crowdsec is required
+        Result download = run(work, List.of("apt-get", "download", "crowdsec", "crowdsec-firewall-bouncer"),
+                COMMAND_TIMEOUT.multipliedBy(5));
+        if (download.exit != 0) {
+            download = run(work, List.of("apt-get", "download", "crowdsec"), COMMAND_TIMEOUT.multipliedBy(5));
         }
-        if (deb == null) {
+        List<Path> debs;
+        try (var files = Files.list(work)) {
+            debs = files.filter(p -> p.getFileName().toString().matches("crowdsec.*\\.deb")).toList();
+        }
+        if (debs.stream().noneMatch(p -> p.getFileName().toString().startsWith("crowdsec_"))) {
             throw new IOException("crowdsec is neither installed nor unpacked in " + unpacked + ", and `apt-get "
                     + "download crowdsec` failed (" + download.summary() + "); run .ci/run or apt-get update");
         }
         Path tmp = work.resolve("root");
-        Result x = run(work, List.of("dpkg-deb", "-x", deb.toString(), tmp.toString()), COMMAND_TIMEOUT);
-        if (x.exit != 0 || !Files.isExecutable(tmp.resolve("usr/bin/crowdsec"))) {
-            throw new IOException("dpkg-deb -x " + deb + " failed (" + x.summary() + ")");
+        for (Path deb : debs) {
+            Result x = run(work, List.of("dpkg-deb", "-x", deb.toString(), tmp.toString()), COMMAND_TIMEOUT);
+            if (x.exit != 0) {
+                throw new IOException("dpkg-deb -x " + deb + " failed (" + x.summary() + ")");
+            }
         }
         if (!Files.exists(unpacked)) {
             Files.move(tmp, unpacked, StandardCopyOption.ATOMIC_MOVE);
@@ -117,6 +123,20 @@ public final class LocalApi implements AutoCloseable {
     /** The crowdsec binary used. */
     public static Path crowdsecBinary() {
         return root.resolve("usr/bin/crowdsec");
+    }
+
+    /** The firewall bouncer of Debian's crowdsec-firewall-bouncer package, or null when it was not unpacked. */
+    public static Path firewallBouncerBinary() {
+        if (unavailableReason() != null) {
+            return null;
+        }
+        for (Path c : List.of(root, Path.of("/"))) {
+            Path b = c.resolve("usr/bin/crowdsec-firewall-bouncer");
+            if (Files.isExecutable(b)) {
+                return b;
+            }
+        }
+        return null;
     }
 
     /** The cscli binary used. */
@@ -142,6 +162,18 @@ public final class LocalApi implements AutoCloseable {
      * @throws IOException when crowdsec does not start listening within a minute (its log is in the message)
      */
     public static LocalApi start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    /**
+     * Like {@link #start(Path)}, but crowdsec (and every cscli call) runs inside network namespace {@code netns}
+     * ({@code ip netns exec}), listening on that namespace's 127.0.0.1; needs root.
+     */
+    public static LocalApi startIn(Path dir, String netns) throws IOException, InterruptedException {
+        return start(dir, List.of("ip", "netns", "exec", netns));
+    }
+
+    private static LocalApi start(Path dir, List<String> prefix) throws IOException, InterruptedException {
         String reason = unavailableReason();
         if (reason != null) {
             throw new IllegalStateException(reason);
@@ -165,7 +197,7 @@ public final class LocalApi implements AutoCloseable {
         Files.writeString(d.resolve("config/simulation.yaml"), "simulation: off\n");
         Files.writeString(d.resolve("config/acquis.yaml"), "");
         Files.writeString(d.resolve("config/local_api_credentials.yaml"), "");
-        LocalApi lapi = new LocalApi(d, config, port);
+        LocalApi lapi = new LocalApi(d, config, port, prefix);
         // the machine cscli talks to the LAPI as (decisions list/add/delete)
         lapi.cscli("machines", "add", "cscli-local", "--auto", "-f", d.resolve("config/local_api_credentials.yaml")
                 .toString());
@@ -218,26 +250,38 @@ public final class LocalApi implements AutoCloseable {
 
     private void startProcess() throws IOException, InterruptedException {
         Path log = dir.resolve("lapi.log");
-        ProcessBuilder pb = new ProcessBuilder(crowdsecBinary().toString(), "-c", config.toString(), "-no-cs",
-                "-no-capi").directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        process = pb.start();
+        long logged = Files.exists(log) ? Files.size(log) : 0;
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(crowdsecBinary().toString(), "-c", config.toString(), "-no-cs", "-no-capi"));
+        process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // its own line says when it listens (a socket probe cannot reach into another namespace)
+        String listening = "CrowdSec Local API listening on 127.0.0.1:" + port;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("crowdsec exited with " + process.exitValue() + " before listening: "
                         + tail(log));
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            if (text.length() > logged && text.substring((int) logged).contains(listening)
+                    && (!prefix.isEmpty() || accepts(port))) {
                 return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
             }
+            Thread.sleep(100);
         }
         process.destroyForcibly();
         throw new IOException("crowdsec did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds()
                 + " s: " + tail(log));
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /** {@code http://127.0.0.1:PORT}. */
@@ -285,7 +329,8 @@ public final class LocalApi implements AutoCloseable {
      * @throws IOException when cscli exits non-zero (its output is in the message)
      */
     public String cscli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(cscliBinary().toString(), "-c", config.toString()));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(cscliBinary().toString(), "-c", config.toString()));
         cmd.addAll(List.of(args));
         Result r = run(dir, cmd, COMMAND_TIMEOUT);
         if (r.exit != 0) {
