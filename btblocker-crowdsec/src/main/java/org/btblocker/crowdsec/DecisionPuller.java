@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * needs nothing, as the local ban expires at the same time. A ban the daemon's full queue refused is kept and
  * offered again before the next poll.
  *
- * <p>The first poll, and the first after an error, asks for the whole list ({@code startup=true}) and reconciles:
- * a poll whose answer was lost would otherwise lose its changes, since the LAPI counts them as delivered. Logs one
+ * <p>The first poll, the first after an error, and one every {@link #FULL_RESYNC} ask for the whole list
+ * ({@code startup=true}) and reconcile: a poll whose answer was lost would otherwise lose its changes, since the
+ * LAPI counts them as delivered, and some changes the incremental stream never reports (see FULL_RESYNC). Logs one
  * line per change of state (failing, answering again, daemon queue full), never one per poll.
  */
 final class DecisionPuller implements AutoCloseable {
@@ -48,6 +49,12 @@ final class DecisionPuller implements AutoCloseable {
      * the same way; clocks and polling make an expiry look a little early).
      */
     static final Duration EXPIRY_TOLERANCE = Duration.ofSeconds(5);
+    /**
+     * How often the whole list is asked for again. LAPI 1.4.6's stream sends one decision per address (the longest)
+     * and reports neither the deletion of that one nor the shorter one that then applies, so only a full list
+     * shows that change.
+     */
+    static final Duration FULL_RESYNC = Duration.ofMinutes(10);
     static final String DETECTOR = "crowdsec";
 
     private final CrowdsecSettings settings;
@@ -65,6 +72,7 @@ final class DecisionPuller implements AutoCloseable {
 
     private String apiKey;
     private boolean synced;
+    private Instant lastFullSync = Instant.MIN;
     private int failures;
     private String failingWith;
     private boolean feedFull;
@@ -122,7 +130,7 @@ final class DecisionPuller implements AutoCloseable {
     Duration pollOnce() {
         Instant now = clock.instant();
         retryPending(now);
-        boolean startup = !synced;
+        boolean startup = !synced || !now.isBefore(lastFullSync.plus(FULL_RESYNC));
         DecisionStream stream;
         try {
             stream = fetch(startup);
@@ -152,6 +160,9 @@ final class DecisionPuller implements AutoCloseable {
             log.debug("crowdsec: {} malformed decisions skipped", stream.malformed());
         }
         synced = true;
+        if (startup) {
+            lastFullSync = now;
+        }
         return settings.pollInterval();
     }
 
@@ -197,6 +208,10 @@ final class DecisionPuller implements AutoCloseable {
     }
 
     private void apply(DecisionStream stream, boolean startup, Instant now) {
+        // additions first: an address whose decision is replaced in one answer is never unbanned in between
+        for (DecisionStream.Decision d : stream.added()) {
+            added(d, now);
+        }
         if (startup) {
             // the answer lists every active decision: what we track and it lacks was deleted meanwhile
             Set<Long> active = new HashSet<>();
@@ -212,9 +227,6 @@ final class DecisionPuller implements AutoCloseable {
         for (DecisionStream.Decision d : stream.deleted()) {
             removed(d.id(), now.plus(d.remaining()), now);
         }
-        for (DecisionStream.Decision d : stream.added()) {
-            added(d, now);
-        }
         sweepExpired(now);
     }
 
@@ -227,9 +239,15 @@ final class DecisionPuller implements AutoCloseable {
         if (tracked.containsKey(d.id()) || d.remaining().compareTo(Duration.ofSeconds(1)) < 0) {
             return;
         }
-        tracked.put(d.id(), new Tracked(address, now.plus(d.remaining()), d.origin(), d.scenario()));
-        byAddress.computeIfAbsent(address, a -> new HashSet<>()).add(d.id());
-        banLongest(address, now);
+        Tracked t = new Tracked(address, now.plus(d.remaining()), d.origin(), d.scenario());
+        Set<Long> ids = byAddress.computeIfAbsent(address, a -> new HashSet<>());
+        // the local ban already lasts as long as the address's longest decision: only a longer one changes it
+        boolean longer = ids.stream().allMatch(id -> t.expiresAt().isAfter(tracked.get(id).expiresAt()));
+        tracked.put(d.id(), t);
+        ids.add(d.id());
+        if (longer) {
+            banLongest(address, now);
+        }
     }
 
     /** The address of a decision pull applies, or null (another type, scope or origin, or not an IP). */

@@ -148,6 +148,28 @@ class DecisionPullerTest {
     }
 
     @Test
+    void aFullListEveryTenMinutesShowsWhatTheIncrementalStreamHides() throws Exception {
+        // LAPI 1.4.6 streams one decision per address, the longest; deleting it while a shorter one remains is
+        // reported neither as deleted nor as new, only the next full list has the shorter one
+        lapi.next(STREAM, 200, stream(null, decision(1111, "192.0.2.78", "20m")));
+        lapi.always(STREAM, 200, stream(null, null));
+        DecisionPuller p = puller(Map.of());
+        p.pollOnce();
+        clock.advance(Duration.ofMinutes(5));
+        p.pollOnce();
+        clock.advance(Duration.ofMinutes(5));
+        lapi.next(STREAM, 200, stream(null, decision(1110, "192.0.2.78", "5m")));
+        p.pollOnce();
+        assertThat(lapi.requests(STREAM)).extracting(r -> r.pathAndQuery().contains("startup=true"))
+                .containsExactly(true, false, true);
+        assertThat(feed.unbans()).as("never unbanned in between").isEmpty();
+        assertThat(feed.bans()).extracting(e -> e.request().duration().toSeconds() + " " + e.request().reason())
+                .containsExactly("1200 crowdsec decision 1111 (origin btblocker, btblocker/bittorrent)",
+                        "300 crowdsec decision 1110 (origin btblocker, btblocker/bittorrent)");
+        assertThat(p.tracking()).isEqualTo(1);
+    }
+
+    @Test
     void whatAFullDaemonQueueRefusedIsOfferedAgain() throws Exception {
         lapi.next(STREAM, 200, stream(null, decision(1, "192.0.2.1", "1h") + "," + decision(2, "192.0.2.2", "1h")));
         lapi.always(STREAM, 200, stream(null, null));
