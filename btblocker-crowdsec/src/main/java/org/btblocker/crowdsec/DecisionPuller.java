@@ -107,7 +107,16 @@ final class DecisionPuller implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            Duration delay = pollOnce();
+            Duration delay;
+            try {
+                delay = pollOnce();
+            } catch (RuntimeException e) {
+                // a bug here or in the daemon's feed must not end pull for good: say so, wait, go on
+                log.error("crowdsec: decision stream poll failed unexpectedly; trying again in {} s",
+                        MAX_BACKOFF.toSeconds(), e);
+                synced = false;
+                delay = MAX_BACKOFF;
+            }
             synchronized (wakeUp) {
                 long until = System.nanoTime() + delay.toNanos();
                 long left;

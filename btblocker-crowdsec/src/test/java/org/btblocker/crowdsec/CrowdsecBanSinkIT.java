@@ -124,6 +124,7 @@ class CrowdsecBanSinkIT {
                     new BanRequest(b, Duration.ofHours(1), "tracker", "announce")));
             lapi.cscli("decisions", "add", "-i", "192.0.2.20", "-d", "2h", "-R", "operator's own ban");
             assertThat(sink.isBanned(a)).isTrue();
+            assertThat(sink.isBanned(b)).isTrue();
             sink.unban(a);
             sink.unban(b);
             sink.unban(InetAddress.getByName("192.0.2.21")); // not banned: no error

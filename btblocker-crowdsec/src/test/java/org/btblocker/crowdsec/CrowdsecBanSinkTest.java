@@ -98,7 +98,8 @@ class CrowdsecBanSinkTest {
                 + "\"events\":[],\"capacity\":0,\"leakspeed\":\"0\",\"simulated\":false,\"remediation\":true,"
                 + "\"start_at\":\"2026-12-02T06:00:01Z\",\"stop_at\":\"2026-12-02T06:00:01Z\","
                 + "\"source\":{\"scope\":\"Ip\",\"value\":\"2001:db8::6\",\"ip\":\"2001:db8::6\"},"
-                + "\"decisions\":[{\"origin\":\"btblocker\",\"type\":\"ban\",\"scope\":\"Ip\",\"value\":\"2001:db8::6\","
+                + "\"decisions\":[{\"origin\":\"btblocker\",\"type\":\"ban\",\"scope\":\"Ip\","
+                + "\"value\":\"2001:db8::6\","
                 + "\"duration\":\"5400s\",\"scenario\":\"btblocker/bittorrent\"}]}"
                 + "]");
     }
@@ -187,7 +188,8 @@ class CrowdsecBanSinkTest {
         lapi.always("POST /v1/watchers/login", 403, "{\"code\":403,\"message\":\"machine gw1 not validated\"}");
         try (CrowdsecBanSink sink = open(Map.of())) {
             assertThatThrownBy(() -> sink.ban(ban("192.0.2.1"))).hasMessage("crowdsec: login as machine gw1 refused "
-                    + "(403 machine gw1 not validated): validate it with `cscli machines validate gw1` on the LAPI host");
+                    + "(403 machine gw1 not validated): validate it with `cscli machines validate gw1` on the LAPI "
+                    + "host");
         }
     }
 

@@ -34,12 +34,14 @@ class JsonReaderPropertyTest implements WithQuickTheories {
 
     @Test
     void mutatedDocumentsFailOnlyWithJsonExceptionWithinBounds() {
-        qt().forAll(JsonGen.mutated(JsonGen.texts().mix(JsonGen.streams()))).checkAssert(JsonReaderPropertyTest::parsesOrFailsInBounds);
+        qt().forAll(JsonGen.mutated(JsonGen.texts().mix(JsonGen.streams())))
+                .checkAssert(JsonReaderPropertyTest::parsesOrFailsInBounds);
     }
 
     @Test
     void truncatedDocumentsFailOnlyWithJsonExceptionWithinBounds() {
-        qt().forAll(JsonGen.truncated(JsonGen.texts().mix(JsonGen.streams()))).checkAssert(JsonReaderPropertyTest::parsesOrFailsInBounds);
+        qt().forAll(JsonGen.truncated(JsonGen.texts().mix(JsonGen.streams())))
+                .checkAssert(JsonReaderPropertyTest::parsesOrFailsInBounds);
     }
 
     @Test
