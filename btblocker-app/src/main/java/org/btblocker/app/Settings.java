@@ -4,10 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.btblocker.api.ConfigChecks;
-import org.btblocker.api.ban.BanFeed;
 import org.btblocker.app.bans.BanWorker;
-import org.btblocker.app.bans.ConfiguredSinks;
-import org.btblocker.netfilter.firewall.FirewallSettings;
 import org.btblocker.netfilter.nfqueue.QueueConfig;
 
 import com.typesafe.config.Config;
@@ -29,8 +26,6 @@ public final class Settings {
         BanWorker.checkSettings(c);
         ConfigChecks.intIn(c, "btblocker", "queue.count", 1, 64);
         QueueConfig.from(root);
-        FirewallSettings.from(c, ConfiguredSinks.configure(root, Settings.class.getClassLoader(), BanFeed.NONE)
-            .enforcements());
     }
 
     /** {@code logLevel}: debug | info | warn | error. */

@@ -16,8 +16,9 @@ import org.btblocker.engine.Decision;
  * <ul>
  *   <li>TCP: only a flow whose three-way handshake completed with matching sequence numbers (or that carried
  *       payload both ways) can cause a ban; a blind spoofer cannot complete it.</li>
- *   <li>UDP: a flow that carried traffic in both directions, or else {@code ban.minEvidence} separate one-way
- *       detections of the same address.</li>
+ *   <li>UDP: a flow that carried traffic in both directions, or else one-way detections of the same address with
+ *       {@code ban.minEvidence} different counterparts within {@code ban.evidenceWindow}: evidence expires, and one
+ *       counterpart (however many flows it makes) counts once.</li>
  *   <li>Addresses in {@code allowlist} are never banned.</li>
  * </ul>
  * The detected flow itself is dropped either way; this only decides the ban. Runs on the ban worker thread.
@@ -33,22 +34,67 @@ final class BanPolicy {
 
     private static final int MAX_TRACKED = 65_536;
 
-    private final BanSettings settings;
-    // address -> one-way detections so far; oldest dropped first so that it stays bounded
-    private final Map<InetAddress, Integer> oneWayEvidence = new LinkedHashMap<>(1024, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    /** One-way detections of one address: when, and which counterpart each came from. */
+    private static final class Evidence {
+        final long[] when = new long[MAX_EVIDENCE];
+        final int[] counterpart = new int[MAX_EVIDENCE];
+        int size;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, Integer> eldest) {
-            return size() > MAX_TRACKED;
+        /** Adds one detection, dropping what is older than the window; returns the distinct counterparts left. */
+        int add(long now, int from, long windowMillis) {
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (now - when[i] < windowMillis && counterpart[i] != from) {
+                    when[kept] = when[i];
+                    counterpart[kept] = counterpart[i];
+                    kept++;
+                }
+            }
+            size = kept;
+            if (size == MAX_EVIDENCE) {             // full: the oldest goes
+                System.arraycopy(when, 1, when, 0, size - 1);
+                System.arraycopy(counterpart, 1, counterpart, 0, size - 1);
+                size--;
+            }
+            when[size] = now;
+            counterpart[size] = from;
+            return ++size;
         }
-    };
-
-    BanPolicy(BanSettings settings) {
-        this.settings = settings;
     }
 
-    Plan plan(Decision d) {
+    private static final int MAX_EVIDENCE = 64;
+
+    private final BanSettings settings;
+    // address -> recent one-way detections; least recently touched dropped first so that it stays bounded
+    private final Map<InetAddress, Evidence> oneWayEvidence;
+
+    BanPolicy(BanSettings settings) {
+        this(settings, new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, Evidence> eldest) {
+                return size() > MAX_TRACKED;
+            }
+        });
+    }
+
+    private BanPolicy(BanSettings settings, Map<InetAddress, Evidence> evidence) {
+        this.settings = settings;
+        this.oneWayEvidence = evidence;
+    }
+
+    /** The same policy with new settings (a reload); the evidence gathered so far is kept. */
+    BanPolicy withSettings(BanSettings next) {
+        return new BanPolicy(next, oneWayEvidence);
+    }
+
+    /** The plan for {@code d}, with the ban worker's clock ({@code now} dates one-way evidence). */
+    Plan plan(Decision d, java.time.Instant now) {
+        return plan(d, now.toEpochMilli());
+    }
+
+    private Plan plan(Decision d, long nowMillis) {
         if (!d.blocked()) {
             return Plan.none("not blocked");
         }
@@ -63,9 +109,15 @@ final class BanPolicy {
             if (d.protocol() == PacketView.TCP) {
                 return Plan.none("TCP handshake not completed both ways (possibly spoofed)");
             }
-            int seen = oneWayEvidence.merge(offender, 1, Integer::sum);
+            // Each counterpart counts once, and only within the window: one host that sends many spoofed flows, or
+            // detections spread over days, do not add up to a ban.
+            InetAddress counterpart = offender.equals(d.initiatorAddress()) ? d.responderAddress()
+                    : d.initiatorAddress();
+            int seen = oneWayEvidence.computeIfAbsent(offender, a -> new Evidence()).add(nowMillis,
+                    counterpart.hashCode(), settings.evidenceWindow().toMillis());
             if (seen < settings.minEvidence()) {
-                return Plan.none("one-way UDP, evidence " + seen + "/" + settings.minEvidence());
+                return Plan.none("one-way UDP, evidence " + seen + "/" + settings.minEvidence() + " within "
+                        + settings.evidenceWindow().toSeconds() + " s");
             }
         }
         InetAddress initiator = d.initiatorAddress();

@@ -17,10 +17,13 @@ import com.typesafe.config.ConfigException;
  * @param localNetworks what counts as local for {@link BanTarget#REMOTE} / {@link BanTarget#LOCAL}
  * @param allowlist     never banned (shared with the engine's {@code allowlist})
  * @param duration      {@code banDuration}
- * @param minEvidence   one-way UDP detections of one address needed before it is banned
+ * @param minEvidence   one-way UDP detections of one address (from different counterparts) needed before it is banned
+ * @param evidenceWindow how long a one-way detection counts
+ * @param reconcileInterval how often each sink is compared with the ban journal (lost bans re-added)
  * @param monitorOnly   detect and log, ban nothing
  */
 record BanSettings(BanTarget target, CidrSet localNetworks, CidrSet allowlist, Duration duration, int minEvidence,
+                   Duration evidenceWindow, Duration reconcileInterval,
                    boolean monitorOnly) {
 
     static BanSettings from(Config btblocker) {
@@ -40,7 +43,17 @@ record BanSettings(BanTarget target, CidrSet localNetworks, CidrSet allowlist, D
                     "btblocker.ban.minEvidence", "expected an integer from 1 to 1000, got " + minEvidence);
         }
         return new BanSettings(target, local, allow, BanDurations.parse(btblocker, "banDuration"), minEvidence,
+                positive(btblocker, "ban.evidenceWindow"), positive(btblocker, "ban.reconcileInterval"),
                 btblocker.getBoolean("monitorOnly"));
+    }
+
+    private static Duration positive(Config c, String path) {
+        Duration d = c.getDuration(path);
+        if (d.isNegative() || d.isZero()) {
+            throw org.btblocker.api.ConfigChecks.bad(c, "btblocker", path, "a positive duration like \"10m\", got "
+                    + c.getValue(path).render());
+        }
+        return d;
     }
 
     private static CidrSet cidrs(Config c, String path) {

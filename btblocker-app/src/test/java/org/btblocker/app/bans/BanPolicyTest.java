@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 
 import org.btblocker.api.Direction;
-import org.btblocker.api.ban.BanRequest;
-import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.packet.Addresses;
 import org.btblocker.api.packet.PacketView;
 import org.btblocker.api.ban.BanDurations;
@@ -22,13 +20,16 @@ import com.typesafe.config.ConfigFactory;
 
 class BanPolicyTest {
 
+    private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
+
     private static Config btblocker(String overrides) {
         return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseString("""
                 btblocker {
                   banDuration = "18000"
                   monitorOnly = false
                   allowlist = []
-                  ban { target = source, minEvidence = 3, localNetworks = ["10.0.0.0/8", "fd00::/8"] }
+                  ban { target = source, minEvidence = 3, localNetworks = ["10.0.0.0/8", "fd00::/8"],
+                        evidenceWindow = 10m, reconcileInterval = 60s }
                 }""")).resolve().getConfig("btblocker");
     }
 
@@ -51,46 +52,71 @@ class BanPolicyTest {
     @Test
     void sourceBansTheSenderOfTheMatchingPacket() throws Exception {
         BanPolicy p = policy("");
-        assertThat(banned(p.plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, true))))
+        assertThat(banned(p.plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, true), NOW)))
                 .containsExactly("10.1.1.1");
-        assertThat(banned(p.plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.RESPONDER, true))))
+        assertThat(banned(p.plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.RESPONDER, true), NOW)))
                 .containsExactly("8.8.4.4");
     }
 
     @Test
     void remoteLocalAndBothUseLocalNetworks() throws Exception {
         Decision d = decision(PacketView.UDP, "10.1.1.1", "203.0.113.9", Direction.INITIATOR, true);
-        assertThat(banned(policy("btblocker.ban.target = remote").plan(d))).containsExactly("203.0.113.9");
-        assertThat(banned(policy("btblocker.ban.target = local").plan(d))).containsExactly("10.1.1.1");
-        assertThat(banned(policy("btblocker.ban.target = both").plan(d))).containsExactly("10.1.1.1", "203.0.113.9");
-        assertThat(policy("btblocker.ban.target = none").plan(d).addresses()).isEmpty();
+        assertThat(banned(policy("btblocker.ban.target = remote").plan(d, NOW))).containsExactly("203.0.113.9");
+        assertThat(banned(policy("btblocker.ban.target = local").plan(d, NOW))).containsExactly("10.1.1.1");
+        assertThat(banned(policy("btblocker.ban.target = both").plan(d, NOW))).containsExactly("10.1.1.1", "203.0.113.9");
+        assertThat(policy("btblocker.ban.target = none").plan(d, NOW).addresses()).isEmpty();
         Decision v6 = decision(PacketView.UDP, "fd00::5", "2001:db8::9", Direction.RESPONDER, true);
-        assertThat(banned(policy("btblocker.ban.target = local").plan(v6))).containsExactly("fd00:0:0:0:0:0:0:5");
+        assertThat(banned(policy("btblocker.ban.target = local").plan(v6, NOW))).containsExactly("fd00:0:0:0:0:0:0:5");
     }
 
     @Test
     void aOneWayTcpFlowNeverCausesABan() throws Exception {
-        BanPolicy.Plan plan = policy("").plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, false));
+        BanPolicy.Plan plan = policy("").plan(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, false), NOW);
         assertThat(plan.addresses()).isEmpty();
         assertThat(plan.skipped()).contains("handshake");
     }
 
     @Test
-    void oneWayUdpNeedsMinEvidenceDetectionsOfTheSameAddress() throws Exception {
+    void oneWayUdpNeedsMinEvidenceDetectionsWithDifferentCounterparts() throws Exception {
         BanPolicy p = policy("");
-        Decision spoofed = decision(PacketView.UDP, "192.0.2.7", "10.1.1.1", Direction.INITIATOR, false);
-        assertThat(p.plan(spoofed).addresses()).isEmpty();
-        assertThat(p.plan(decision(PacketView.UDP, "192.0.2.8", "10.1.1.1", Direction.INITIATOR, false)).addresses())
-                .isEmpty();
-        assertThat(p.plan(spoofed).addresses()).isEmpty();
-        assertThat(banned(p.plan(spoofed))).containsExactly("192.0.2.7");
+        assertThat(p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.1", Direction.INITIATOR, false), NOW)
+                .addresses()).isEmpty();
+        assertThat(p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.2", Direction.INITIATOR, false), NOW)
+                .addresses()).isEmpty();
+        assertThat(banned(p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.3", Direction.INITIATOR, false),
+                NOW))).containsExactly("192.0.2.7");
+    }
+
+    @Test
+    void oneCounterpartCountsOnceHoweverManyFlowsItMakes() throws Exception {
+        BanPolicy p = policy("");
+        Decision same = decision(PacketView.UDP, "192.0.2.7", "10.1.1.1", Direction.INITIATOR, false);
+        for (int n = 0; n < 50; n++) {
+            assertThat(p.plan(same, NOW.plusSeconds(n)).addresses()).isEmpty();
+        }
+    }
+
+    @Test
+    void oneWayEvidenceExpiresAfterTheWindow() throws Exception {
+        BanPolicy p = policy("");
+        p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.1", Direction.INITIATOR, false), NOW);
+        p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.2", Direction.INITIATOR, false), NOW);
+        // eleven minutes later the first two no longer count
+        Instant later = NOW.plus(Duration.ofMinutes(11));
+        assertThat(p.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.3", Direction.INITIATOR, false), later)
+                .skipped()).contains("evidence 1/3");
+        // the policy survives a reload with its evidence
+        BanPolicy reloaded = p.withSettings(BanSettings.from(btblocker("")));
+        reloaded.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.4", Direction.INITIATOR, false), later);
+        assertThat(banned(reloaded.plan(decision(PacketView.UDP, "192.0.2.7", "10.1.1.5", Direction.INITIATOR,
+                false), later))).containsExactly("192.0.2.7");
     }
 
     @Test
     void allowlistAndMonitorOnlyBanNobody() throws Exception {
         Decision d = decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, true);
-        assertThat(policy("btblocker.allowlist = [\"10.1.0.0/16\"]").plan(d).skipped()).isEqualTo("allowlist");
-        assertThat(policy("btblocker.monitorOnly = true").plan(d).skipped()).isEqualTo("monitorOnly");
+        assertThat(policy("btblocker.allowlist = [\"10.1.0.0/16\"]").plan(d, NOW).skipped()).isEqualTo("allowlist");
+        assertThat(policy("btblocker.monitorOnly = true").plan(d, NOW).skipped()).isEqualTo("monitorOnly");
     }
 
     @Test
@@ -110,24 +136,5 @@ class BanPolicyTest {
     void badTargetNamesTheKeyAndTheChoices() {
         assertThatThrownBy(() -> policy("btblocker.ban.target = everyone"))
                 .hasMessageContaining("btblocker.ban.target").hasMessageContaining("source, remote, local, both, none");
-    }
-
-    @Test
-    void theWorkerBansThroughTheSinkWithTheConfiguredDuration() throws Exception {
-        List<BanRequest> requests = new ArrayList<>();
-        BanSink sink = new BanSink() {
-            @Override public void ban(BanRequest request) { requests.add(request); }
-            @Override public void unban(InetAddress address) { }
-            @Override public boolean isBanned(InetAddress address) { return false; }
-            @Override public void close() { }
-        };
-        BanWorker worker = new BanWorker(BanSettings.from(btblocker("")), java.util.List.of(sink), 16);
-        worker.handle(decision(PacketView.TCP, "10.1.1.1", "8.8.4.4", Direction.INITIATOR, true));
-        assertThat(requests).singleElement().satisfies(r -> {
-            assertThat(r.address().getHostAddress()).isEqualTo("10.1.1.1");
-            assertThat(r.duration()).isEqualTo(Duration.ofSeconds(18000));
-            assertThat(r.detector()).isEqualTo("handshake");
-        });
-        assertThat(worker.bans()).isEqualTo(1);
     }
 }

@@ -33,6 +33,9 @@ final class GatewayLab implements AutoCloseable {
     static final String CLIENT4 = "10.91.1.2";
     static final String GATEWAY4_C = "10.91.1.1";
     static final String SERVER4 = "10.91.2.2";
+    /** More hosts behind the server's link (extra addresses of the server namespace): other DHT nodes, say. */
+    static final String SERVER4_B = "10.91.2.3";
+    static final String SERVER4_C = "10.91.2.4";
     /** A second address on the client's link: the "third host" whose address a spoofed packet carries. */
     static final String THIRD4 = "10.91.1.3";
     static final String CLIENT6 = "fd91:1::2";
@@ -123,6 +126,8 @@ final class GatewayLab implements AutoCloseable {
         in(gateway, "ip", "addr", "add", GATEWAY4_C + "/24", "dev", gwClientIf).ok();
         in(gateway, "ip", "addr", "add", "10.91.2.1/24", "dev", gwServerIf).ok();
         in(server, "ip", "addr", "add", SERVER4 + "/24", "dev", serverIf).ok();
+        in(server, "ip", "addr", "add", SERVER4_B + "/24", "dev", serverIf).ok();
+        in(server, "ip", "addr", "add", SERVER4_C + "/24", "dev", serverIf).ok();
         in(client, "ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", clientIf, "nodad").ok();
         in(gateway, "ip", "-6", "addr", "add", "fd91:1::1/64", "dev", gwClientIf, "nodad").ok();
         in(gateway, "ip", "-6", "addr", "add", "fd91:2::1/64", "dev", gwServerIf, "nodad").ok();
@@ -201,9 +206,15 @@ final class GatewayLab implements AutoCloseable {
         }
     }
 
-    /** The daemon configuration text for this lab with {@code extra} HOCON appended inside {@code btblocker {}}. */
+    /**
+     * The daemon configuration text for this lab with {@code extra} HOCON appended inside {@code btblocker {}}. Each
+     * call gets its own state directory (ban journal), so one test's bans are not restored in the next; a test of
+     * restarts passes the same {@code stateDirectory} in {@code extra}.
+     */
     String config(String extra) {
+        Path state = dir.resolve("state-" + System.nanoTime());
         return "btblocker {\n  interfaces = [\"" + gwClientIf + "\", \"" + gwServerIf + "\"]\n"
+            + "  stateDirectory = \"" + state + "\"\n  runtimeDirectory = \"" + dir.resolve("run") + "\"\n"
             + "  banDuration = \"600\"\n  statsInterval = 1s\n  logLevel = info\n" + extra + "\n}\n";
     }
 

@@ -1,28 +1,29 @@
-package org.btblocker.detectors.entropy;
+package org.btblocker.detectors.openings;
 
 import java.nio.ByteBuffer;
 
 /**
- * Recognises the first bytes of well-known protocols whose openings could otherwise score as random. Pure static
- * functions; each check needs at least two fixed bytes (usually three or more), so that a uniformly random
+ * Recognises the first bytes of well-known protocols: evidence that a flow is not BitTorrent, used by the MSE
+ * detector (a random-looking opening that is one of these is not MSE) and by the endpoint detector (a flow to a
+ * remembered endpoint that opens like one of these is not blocked). Pure static functions; each check needs at least two fixed bytes (usually three or more), so that a uniformly random
  * 96-byte MSE key is mistaken for one of them with probability below 1e-3 in total.
  */
-final class KnownOpenings {
+public final class KnownOpenings {
 
     /** Returned when no known opening matches. */
-    static final int NONE = -1;
+    public static final int NONE = -1;
 
-    static final int TLS = 1;
-    static final int SSH = 2;
-    static final int HTTP = 3;
-    static final int LENGTH_PREFIXED = 4; // DNS over TCP, RDP/TPKT, SMB over NetBIOS, most framed binary protocols
-    static final int QUIC = 5;
-    static final int WIREGUARD = 6;
-    static final int STUN = 7;
-    static final int DTLS = 8;
-    static final int SMB = 9;
-    static final int BITTORRENT_PLAINTEXT = 10;
-    static final int STRUCTURED_HEADER = 11; // zero bytes in the first 16: a binary header (Zabbix, SMB2, DCE/RPC)
+    public static final int TLS = 1;
+    public static final int SSH = 2;
+    public static final int HTTP = 3;
+    public static final int LENGTH_PREFIXED = 4; // DNS over TCP, RDP/TPKT, SMB over NetBIOS, most framed binary protocols
+    public static final int QUIC = 5;
+    public static final int WIREGUARD = 6;
+    public static final int STUN = 7;
+    public static final int DTLS = 8;
+    public static final int SMB = 9;
+    public static final int BITTORRENT_PLAINTEXT = 10;
+    public static final int STRUCTURED_HEADER = 11; // zero bytes in the first 16: a binary header (Zabbix, SMB2, DCE/RPC)
 
     /** Zero bytes among the first {@link #HEADER_WINDOW} that mark a binary header (random: p < 4e-5). */
     static final int HEADER_ZEROS = 3;
@@ -41,7 +42,7 @@ final class KnownOpenings {
      * @return the matching protocol constant ({@link #TLS} ...) for the payload {@code buf[off, off + len)}, or
      *         {@link #NONE}
      */
-    static int match(ByteBuffer buf, int off, int len) {
+    public static int match(ByteBuffer buf, int off, int len) {
         if (buf == null || off < 0 || len < 4 || off > buf.limit() - len) {
             return NONE;
         }
@@ -101,6 +102,49 @@ final class KnownOpenings {
             }
         }
         return zeros >= HEADER_ZEROS ? STRUCTURED_HEADER : NONE;
+    }
+
+    /**
+     * True for a protocol that BitTorrent never speaks, identified by a fixed structure rather than by the generic
+     * {@link #LENGTH_PREFIXED} / {@link #STRUCTURED_HEADER} heuristics (which uTP headers also meet).
+     */
+    public static boolean isSpecificProtocol(int code) {
+        return code == TLS || code == DTLS || code == SSH || code == HTTP || code == QUIC || code == WIREGUARD
+                || code == STUN || code == SMB;
+    }
+
+    /**
+     * True when {@code buf[off, off + len)} is a DNS message (RFC 1035 4.1) with one question: a 12-byte header
+     * with QDCOUNT 1, a standard opcode and small section counts, then a well-formed name and the question's type
+     * and class. Random bytes pass with probability far below 1e-6.
+     */
+    public static boolean isDnsMessage(ByteBuffer buf, int off, int len) {
+        if (buf == null || off < 0 || len < 17 || off > buf.limit() - len) {
+            return false;
+        }
+        int opcode = (buf.get(off + 2) >> 3) & 0x0f;
+        if (opcode > 5 || buf.getShort(off + 4) != 1) {
+            return false;
+        }
+        for (int section = 6; section < 12; section += 2) {
+            if ((buf.getShort(off + section) & 0xffff) > 64) {
+                return false;
+            }
+        }
+        int p = off + 12;
+        int end = off + len;
+        int nameLength = 0;
+        while (p < end) {
+            int label = buf.get(p) & 0xff;
+            if (label == 0) {
+                return nameLength > 0 && p + 5 <= end;
+            }
+            if (label > 63 || (nameLength += label + 1) > 255) {
+                return false;
+            }
+            p += label + 1;
+        }
+        return false;
     }
 
     private static boolean isQuicVersion(int version) {
