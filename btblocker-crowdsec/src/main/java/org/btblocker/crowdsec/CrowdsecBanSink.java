@@ -42,7 +42,8 @@ final class CrowdsecBanSink implements BanSink {
     private final DecisionPuller puller;
 
     /**
-     * @param puller the stream follower to stop on {@link #close()}, or null without pull
+     * @param session the machine login, or null for a gateway that only pulls (then bans are not pushed)
+     * @param puller  the stream follower to stop on {@link #close()}, or null without pull
      */
     CrowdsecBanSink(CrowdsecSettings settings, MachineSession session, Clock clock, DecisionPuller puller) {
         this.settings = settings;
@@ -56,6 +57,9 @@ final class CrowdsecBanSink implements BanSink {
      * blocking locally, retries what is retryable, and the next call logs in again.
      */
     void loginNow() {
+        if (session == null) {
+            return;
+        }
         try {
             session.token();
         } catch (BanException e) {
@@ -73,6 +77,9 @@ final class CrowdsecBanSink implements BanSink {
 
     @Override
     public void banAll(List<BanRequest> requests) throws BanException {
+        if (session == null) {
+            return; // pull only: this gateway's bans stay local
+        }
         List<BanRequest> own = new ArrayList<>(requests.size());
         for (BanRequest r : requests) {
             if (r.origin() != BanRequest.Origin.FLEET) {
@@ -91,6 +98,9 @@ final class CrowdsecBanSink implements BanSink {
 
     @Override
     public void unban(InetAddress address) throws BanException {
+        if (session == null) {
+            return;
+        }
         String ip = IpLiteral.format(address);
         String what = "deleting the decisions of " + ip;
         LapiResponse r = session.send("DELETE", "/v1/decisions?ip=" + encode(ip) + "&origin="
@@ -101,6 +111,10 @@ final class CrowdsecBanSink implements BanSink {
 
     @Override
     public boolean isBanned(InetAddress address) throws BanException {
+        if (session == null) {
+            throw new BanException("crowdsec: looking up a ban needs a machine login (btblocker.crowdsec.machineId, "
+                    + "passwordFile); this gateway only pulls");
+        }
         String ip = IpLiteral.format(address);
         String what = "looking up " + ip;
         LapiResponse r = session.send("GET", "/v1/alerts?ip=" + encode(ip) + "&has_active_decision=true", null,
@@ -140,7 +154,7 @@ final class CrowdsecBanSink implements BanSink {
 
     /** Machine logins made so far (a token renewed before expiry or after a 401 counts). */
     int logins() {
-        return session.logins();
+        return session == null ? 0 : session.logins();
     }
 
     /** Stops pull; the bans stay in the LAPI (they expire there). */

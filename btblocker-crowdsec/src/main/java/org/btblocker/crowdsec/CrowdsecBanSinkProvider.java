@@ -82,13 +82,15 @@ public final class CrowdsecBanSinkProvider implements BanSinkProvider {
         }
 
         private BanSink open(boolean daemon) throws BanException {
-            requireReadable(settings.passwordFile(), "passwordFile");
+            if (settings.push()) {
+                requireReadable(settings.passwordFile(), "passwordFile");
+            }
             if (settings.pull() && daemon) {
                 requireReadable(settings.bouncerKeyFile(), "bouncerKeyFile");
             }
             HttpClient http = LapiClient.httpClient(settings);
             LapiClient client = new LapiClient(settings, http);
-            MachineSession session = new MachineSession(settings, client, clock);
+            MachineSession session = settings.push() ? new MachineSession(settings, client, clock) : null;
             boolean pull = settings.pull() && daemon;
             if (pull && feed == BanFeed.NONE) {
                 // a daemon that takes no bans from outside: every hand-over would be refused

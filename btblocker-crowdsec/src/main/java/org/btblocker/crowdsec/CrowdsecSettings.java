@@ -21,8 +21,9 @@ import com.typesafe.config.ConfigException;
  * none of their contents is part of this record, so it can be logged and compared on reload.
  *
  * @param url              the Local API base, without a trailing slash ({@code http://127.0.0.1:8080})
- * @param machineId        the machine name registered with {@code cscli machines add}
- * @param passwordFile     the file holding its password
+ * @param machineId        the machine name registered with {@code cscli machines add}; empty for a gateway that
+ *                         only pulls
+ * @param passwordFile     the file holding its password, or null when {@code machineId} is empty
  * @param caFile           a PEM file of extra trusted CAs, or null for the system trust store only
  * @param scenario         the pushed alerts' scenario
  * @param origin           the pushed decisions' origin
@@ -47,12 +48,19 @@ record CrowdsecSettings(URI url, String machineId, Path passwordFile, Path caFil
     CrowdsecSettings {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(machineId, "machineId");
-        Objects.requireNonNull(passwordFile, "passwordFile");
+        if (!machineId.isEmpty()) {
+            Objects.requireNonNull(passwordFile, "passwordFile");
+        }
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(pollInterval, "pollInterval");
         pullOrigins = List.copyOf(pullOrigins);
+    }
+
+    /** True when this gateway pushes its bans (a machine is configured); false for a pull-only gateway. */
+    boolean push() {
+        return !machineId.isEmpty();
     }
 
     /** True when a CA file is configured. */
@@ -73,13 +81,20 @@ record CrowdsecSettings(URI url, String machineId, Path passwordFile, Path caFil
      */
     static CrowdsecSettings from(Config own) {
         URI url = url(own);
+        boolean pull = own.getBoolean("pull");
         String machineId = own.getString("machineId").strip();
-        if (machineId.isEmpty() || !machineId.chars().allMatch(c -> c > 0x20 && c != 0x7f)) {
+        Path passwordFile = optionalFile(own, "passwordFile");
+        // no machine at all: a gateway that only pulls the fleet's bans and pushes none
+        boolean push = !(machineId.isEmpty() && passwordFile == null && pull);
+        if (push && (machineId.isEmpty() || !machineId.chars().allMatch(c -> c > 0x20 && c != 0x7f))) {
             throw ConfigChecks.bad(own, BLOCK, "machineId", "the machine name registered on the LAPI with `cscli "
-                    + "machines add NAME --password ...` (no spaces), got \"" + machineId + "\"");
+                    + "machines add NAME --password ...` (no spaces; or machineId = passwordFile = \"\" with pull = "
+                    + "true for a gateway that only pulls), got \"" + machineId + "\"");
         }
-        Path passwordFile = requiredFile(own, "passwordFile", "the file holding the password of machine "
-                + machineId);
+        if (push && passwordFile == null) {
+            throw ConfigChecks.bad(own, BLOCK, "passwordFile", "the file holding the password of machine "
+                    + machineId + ", got \"\"");
+        }
         Path caFile = optionalFile(own, "caFile");
         if (caFile != null && !url.getScheme().equals("https")) {
             throw ConfigChecks.bad(own, BLOCK, "caFile", "no CA file with an http url (" + url + "): use an https "
@@ -89,7 +104,6 @@ record CrowdsecSettings(URI url, String machineId, Path passwordFile, Path caFil
         String origin = matching(own, "origin", ORIGIN, "an origin name such as \"btblocker\"");
         int alertsPerRequest = ConfigChecks.intIn(own, BLOCK, "alertsPerRequest", 1, 10_000);
         Duration requestTimeout = durationIn(own, "requestTimeout", Duration.ofSeconds(1), Duration.ofMinutes(5));
-        boolean pull = own.getBoolean("pull");
         Path bouncerKeyFile = optionalFile(own, "bouncerKeyFile");
         if (pull && bouncerKeyFile == null) {
             throw ConfigChecks.bad(own, BLOCK, "bouncerKeyFile", "the file holding the API key of `cscli bouncers "
@@ -146,14 +160,6 @@ record CrowdsecSettings(URI url, String machineId, Path passwordFile, Path caFil
         }
     }
 
-    private static Path requiredFile(Config own, String key, String what) {
-        Path p = optionalFile(own, key);
-        if (p == null) {
-            throw ConfigChecks.bad(own, BLOCK, key, what + ", got \"\"");
-        }
-        return p;
-    }
-
     private static Path optionalFile(Config own, String key) {
         String text = own.getString(key).strip();
         if (text.isEmpty()) {
@@ -195,7 +201,8 @@ record CrowdsecSettings(URI url, String machineId, Path passwordFile, Path caFil
 
     /** One line for logs (no secret is in the settings). */
     String describe() {
-        return "crowdsec LAPI " + url + " as machine " + machineId + " (scenario " + scenario + ", origin " + origin
+        return "crowdsec LAPI " + url + (push() ? " as machine " + machineId + " (scenario " + scenario + ", origin "
+                + origin : " (no push")
                 + (pull ? "; pull " + (pullOrigins.isEmpty() ? "all origins" : "origins " + pullOrigins) + " every "
                 + pollInterval.toSeconds() + " s" : "; no pull") + ")";
     }

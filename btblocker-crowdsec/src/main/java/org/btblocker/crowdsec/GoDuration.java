@@ -21,9 +21,13 @@ final class GoDuration {
     private GoDuration() {
     }
 
-    /** Whole seconds with Go's {@code s} unit: {@code "18000s"}. */
+    /**
+     * Whole seconds with Go's {@code s} unit, rounded up: {@code "18000s"}. A ban restored with 0.4 s left is pushed
+     * as {@code "1s"}, never as {@code "0s"}.
+     */
     static String format(Duration d) {
-        return d.getSeconds() + "s";
+        long seconds = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+        return seconds + "s";
     }
 
     /**

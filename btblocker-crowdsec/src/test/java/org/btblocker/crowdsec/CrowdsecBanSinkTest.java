@@ -315,6 +315,27 @@ class CrowdsecBanSinkTest {
     }
 
     @Test
+    void aPullOnlyGatewayPushesNothingAndNeverLogsIn() throws Exception {
+        Path key = dir.resolve("key");
+        Files.writeString(key, "k");
+        lapi.always("GET /v1/decisions/stream", 200, "{\"deleted\":null,\"new\":null}");
+        RecordingFeed feed = new RecordingFeed();
+        try (CrowdsecBanSink sink = (CrowdsecBanSink) SinkConfigs.setup(Map.of("url", lapi.url(), "pull", true,
+                "bouncerKeyFile", key.toString(), "pollInterval", "1h"), feed, clock).open()) {
+            sink.banAll(List.of(ban("192.0.2.1")));
+            sink.unban(InetAddress.getByName("192.0.2.1"));
+            assertThatThrownBy(() -> sink.isBanned(InetAddress.getByName("192.0.2.1")))
+                    .hasMessageContaining("this gateway only pulls");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (lapi.requests("GET /v1/decisions/stream").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(lapi.requests()).extracting(r -> r.method() + " " + r.pathAndQuery().replaceAll("\\?.*", ""))
+                .containsExactly("GET /v1/decisions/stream");
+    }
+
+    @Test
     void missingOrEmptyPasswordFileIsNamedAtOpen() throws Exception {
         assertThatThrownBy(() -> open(Map.of("passwordFile", dir.resolve("absent").toString())))
                 .isInstanceOf(BanException.class).hasMessage("crowdsec: cannot read btblocker.crowdsec.passwordFile "

@@ -82,7 +82,8 @@ class CrowdsecSettingsTest {
                         + "user:password@ (use passwordFile), got a url with credentials"),
                 new Bad("url", "http://127.0.0.1:8080/?x=1", "'btblocker.crowdsec.url': expected a url without ?query"),
                 new Bad("machineId", "", "'btblocker.crowdsec.machineId': expected the machine name registered on the "
-                        + "LAPI with `cscli machines add NAME --password ...` (no spaces), got \"\""),
+                        + "LAPI with `cscli machines add NAME --password ...` (no spaces; or machineId = passwordFile = "
+                        + "\"\" with pull = true for a gateway that only pulls), got \"\""),
                 new Bad("machineId", "gw 1", "'btblocker.crowdsec.machineId'"),
                 new Bad("passwordFile", "", "'btblocker.crowdsec.passwordFile': expected the file holding the password "
                         + "of machine gw1, got \"\""),
@@ -122,6 +123,17 @@ class CrowdsecSettingsTest {
                 BanFeed.NONE, java.time.Clock.systemUTC()));
         assertThat(setup.settings().passwordFile()).isEqualTo(Path.of(
                 "/run/credentials/btblocker.service/crowdsec-password"));
+    }
+
+    @Test
+    void aGatewayMayOnlyPull() {
+        CrowdsecSettings s = SinkConfigs.settings(Map.of("pull", true, "bouncerKeyFile", "/k"));
+        assertThat(s.push()).isFalse();
+        assertThat(s.passwordFile()).isNull();
+        assertThat(s.describe()).isEqualTo("crowdsec LAPI http://127.0.0.1:8080 (no push; pull origins [btblocker] "
+                + "every 10 s)");
+        assertThatThrownBy(() -> SinkConfigs.settings(Map.of("pull", true, "bouncerKeyFile", "/k", "passwordFile",
+                "/p"))).hasMessageContaining("'btblocker.crowdsec.machineId': expected the machine name");
     }
 
     @Test

@@ -38,6 +38,8 @@ class GoDurationTest implements WithQuickTheories {
     @Test
     void writesSecondsWithTheUnitTheLapiNeeds() {
         assertThat(GoDuration.format(Duration.ofSeconds(18000))).isEqualTo("18000s");
+        assertThat(GoDuration.format(Duration.ofMillis(400))).isEqualTo("1s");
+        assertThat(GoDuration.format(Duration.ofMillis(599_001))).isEqualTo("600s");
     }
 
     @Test
