@@ -80,7 +80,8 @@ class CrowdsecSettingsTest {
                 new Bad("url", "http://a b", "'btblocker.crowdsec.url': expected an http:// or https:// url"),
                 new Bad("url", "http://gw1:pw@127.0.0.1:8080", "'btblocker.crowdsec.url': expected a url without "
                         + "user:password@ (use passwordFile), got a url with credentials"),
-                new Bad("url", "http://127.0.0.1:8080/?x=1", "'btblocker.crowdsec.url': expected a url without ?query"),
+                new Bad("url", "http://127.0.0.1:8080/?x=1",
+                        "'btblocker.crowdsec.url': expected a url without ?query"),
                 new Bad("machineId", "", "'btblocker.crowdsec.machineId': expected the machine name registered on the "
                         + "LAPI with `cscli machines add NAME --password ...` (no spaces; or machineId = passwordFile = "
                         + "\"\" with pull = true for a gateway that only pulls), got \"\""),
