@@ -51,13 +51,15 @@ public final class LocalApi implements AutoCloseable {
 
     private final Path dir;
     private final Path config;
+    private final String address;
     private final int port;
     private final List<String> prefix;
     private Process process;
 
-    private LocalApi(Path dir, Path config, int port, List<String> prefix) {
+    private LocalApi(Path dir, Path config, String address, int port, List<String> prefix) {
         this.dir = dir;
         this.config = config;
+        this.address = address;
         this.port = port;
         this.prefix = List.copyOf(prefix);
     }
@@ -162,7 +164,7 @@ public final class LocalApi implements AutoCloseable {
      * @throws IOException when crowdsec does not start listening within a minute (its log is in the message)
      */
     public static LocalApi start(Path dir) throws IOException, InterruptedException {
-        return start(dir, List.of());
+        return start(dir, List.of(), "127.0.0.1");
     }
 
     /**
@@ -170,10 +172,20 @@ public final class LocalApi implements AutoCloseable {
      * ({@code ip netns exec}), listening on that namespace's 127.0.0.1; needs root.
      */
     public static LocalApi startIn(Path dir, String netns) throws IOException, InterruptedException {
-        return start(dir, List.of("ip", "netns", "exec", netns));
+        return startIn(dir, netns, "127.0.0.1");
     }
 
-    private static LocalApi start(Path dir, List<String> prefix) throws IOException, InterruptedException {
+    /**
+     * Like {@link #startIn(Path, String)}, listening on {@code address} of that namespace (one of its interfaces),
+     * so that other namespaces linked to it reach the LAPI, as the gateways of a fleet do.
+     */
+    public static LocalApi startIn(Path dir, String netns, String address) throws IOException,
+            InterruptedException {
+        return start(dir, List.of("ip", "netns", "exec", netns), address);
+    }
+
+    private static LocalApi start(Path dir, List<String> prefix, String address) throws IOException,
+            InterruptedException {
         String reason = unavailableReason();
         if (reason != null) {
             throw new IllegalStateException(reason);
@@ -184,7 +196,7 @@ public final class LocalApi implements AutoCloseable {
         }
         int port = freePort();
         Path config = d.resolve("config/config.yaml");
-        Files.writeString(config, configYaml(d, port));
+        Files.writeString(config, configYaml(d, address, port));
         Files.writeString(d.resolve("config/profiles.yaml"), """
                 name: default_ip_remediation
                 filters:
@@ -197,7 +209,7 @@ public final class LocalApi implements AutoCloseable {
         Files.writeString(d.resolve("config/simulation.yaml"), "simulation: off\n");
         Files.writeString(d.resolve("config/acquis.yaml"), "");
         Files.writeString(d.resolve("config/local_api_credentials.yaml"), "");
-        LocalApi lapi = new LocalApi(d, config, port, prefix);
+        LocalApi lapi = new LocalApi(d, config, address, port, prefix);
         // the machine cscli talks to the LAPI as (decisions list/add/delete)
         lapi.cscli("machines", "add", "cscli-local", "--auto", "-f", d.resolve("config/local_api_credentials.yaml")
                 .toString());
@@ -205,7 +217,7 @@ public final class LocalApi implements AutoCloseable {
         return lapi;
     }
 
-    private static String configYaml(Path d, int port) {
+    private static String configYaml(Path d, String address, int port) {
         return """
                 common:
                   daemonize: false
@@ -239,13 +251,13 @@ public final class LocalApi implements AutoCloseable {
                     credentials_path: %1$s/config/local_api_credentials.yaml
                   server:
                     log_level: info
-                    listen_uri: 127.0.0.1:%2$d
+                    listen_uri: %3$s:%2$d
                     profiles_path: %1$s/config/profiles.yaml
                     trusted_ips:
                       - 127.0.0.1
                 prometheus:
                   enabled: false
-                """.formatted(d, port);
+                """.formatted(d, port, address);
     }
 
     private void startProcess() throws IOException, InterruptedException {
@@ -256,7 +268,7 @@ public final class LocalApi implements AutoCloseable {
         process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // its own line says when it listens (a socket probe cannot reach into another namespace)
-        String listening = "CrowdSec Local API listening on 127.0.0.1:" + port;
+        String listening = "CrowdSec Local API listening on " + address + ":" + port;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -271,7 +283,7 @@ public final class LocalApi implements AutoCloseable {
             Thread.sleep(100);
         }
         process.destroyForcibly();
-        throw new IOException("crowdsec did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT.toSeconds()
+        throw new IOException("crowdsec did not listen on " + address + ":" + port + " within " + START_TIMEOUT.toSeconds()
                 + " s: " + tail(log));
     }
 
@@ -284,9 +296,9 @@ public final class LocalApi implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://127.0.0.1:PORT} (or the address it was started on). */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + address + ":" + port;
     }
 
     /** The port the LAPI listens on (kept across {@link #stop()} and {@link #startAgain()}). */

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The daemon with {@code banSinks = [ipset, crowdsec]} and a real CrowdSec Local API (crowdsec 1.4.6, in the lab's
  * gateway namespace on its 127.0.0.1): a detection on the gateway becomes a decision that {@code cscli} and a
- * bouncer's stream see, and with a wrong password the daemon says so in one line and keeps blocking locally.
- * (Two gateways sharing a ban and a LAPI outage through the daemon need its delivery lanes and ban journal.)
+ * bouncer's stream see, and with a wrong password the daemon names the fix and keeps blocking locally. Two gateways
+ * sharing a ban, and a LAPI outage, are in {@link FleetShareIT}.
  */
 class FleetPushIT extends GatewayLabTest {
 
@@ -83,6 +83,16 @@ class FleetPushIT extends GatewayLabTest {
         assertThat(sink.out()).as("the handshake was dropped").contains("READ 0");
         assertThat(lab.ipsetMembers("torrent_block")).as("banned locally").containsKey(GatewayLab.CLIENT4);
         assertThat(daemon.isAlive()).isTrue();
+        daemon.awaitErr("ban sink crowdsec: .*refused", Duration.ofSeconds(10));
+
+        // a second ban (the IPv6 client) is refused the same way and adds no line: the refusal is named once at
+        // startup (the login) and once by the sink's delivery lane, never per ban
+        Proc sink6 = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER6, "6881", "4");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER6, "6881", Wire.handshake(), "0.5");
+        daemon.awaitErr("BLOCK tcp .* detector=handshake .*ban=" + GatewayLab.CLIENT6, Duration.ofSeconds(10));
+        sink6.close();
+        assertThat(lab.ipsetMembers("torrent_block6")).containsKey(GatewayLab.CLIENT6);
+        assertThat(daemon.errMatching(java.util.regex.Pattern.quote(refused))).hasSize(2);
         assertThat(String.join("\n", daemon.err())).doesNotContain("not-the-password").doesNotContain(PASSWORD);
         assertThat(lapi.cscli("decisions", "list", "-a", "-o", "json").strip()).isEqualTo("null");
     }
