@@ -197,8 +197,7 @@ final class LapiClient {
                     + "): check the server certificate and btblocker.crowdsec.caFile", e, false);
         }
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new BanException("crowdsec: " + what + ": talking to " + at + " failed ("
-                + detail.toLowerCase(Locale.ROOT) + ")", e, true);
+        return new BanException("crowdsec: " + what + ": talking to " + at + " failed (" + detail + ")", e, true);
     }
 
     /**
