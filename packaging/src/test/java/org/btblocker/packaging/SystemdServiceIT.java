@@ -130,6 +130,9 @@ class SystemdServiceIT {
         for (String set : List.of("torrent_block", "torrent_block6")) {
             guest.exec("ipset", "flush", set);
         }
+        // the ban journal (StateDirectory; DynamicUser keeps it under /var/lib/private) would restore this test's
+        // bans into the next one
+        guest.exec("sh", "-c", "rm -rf /var/lib/private/btblocker/* /var/lib/btblocker/*");
         guest.exec("conntrack", "-F");
     }
 

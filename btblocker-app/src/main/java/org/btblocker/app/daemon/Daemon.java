@@ -99,7 +99,7 @@ public final class Daemon implements AutoCloseable {
      * @param loader       where detectors and ban sinks are found (built in and plugins)
      */
     public static Daemon start(Supplier<Config> configSource, ClassLoader loader) {
-        return start(configSource, loader, ServiceNotifier.NONE);
+        return start(configSource, loader, ServiceNotifier.fromEnvironment());
     }
 
     static Daemon start(Supplier<Config> configSource, ClassLoader loader, ServiceNotifier notifier) {
