@@ -2,8 +2,10 @@ package org.btblocker.app;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
@@ -71,7 +73,7 @@ public final class KnownKeys {
 
     private static void unknownUnder(ConfigObject object, String prefix, Map<String, ConfigValue> known,
                                      List<String> unknown, List<ConfigValue> where) {
-        for (String k : new java.util.TreeSet<>(object.keySet())) {
+        for (String k : new TreeSet<>(object.keySet())) {
             ConfigValue v = object.get(k);
             String path = prefix + "." + ConfigUtil.joinPath(k);
             ConfigValue reference = known.get(path);
@@ -101,8 +103,8 @@ public final class KnownKeys {
 
     /** Levenshtein distance, case-insensitive (a wrongly cased key is still the same typo). */
     static int distance(String a, String b) {
-        String x = a.toLowerCase(java.util.Locale.ROOT);
-        String y = b.toLowerCase(java.util.Locale.ROOT);
+        String x = a.toLowerCase(Locale.ROOT);
+        String y = b.toLowerCase(Locale.ROOT);
         int[] previous = new int[y.length() + 1];
         int[] current = new int[y.length() + 1];
         for (int j = 0; j <= y.length(); j++) {

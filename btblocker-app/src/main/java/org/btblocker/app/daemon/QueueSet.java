@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's queues, {@code queueNum .. queueNum + queue.count - 1}: one thread, one engine and one
+ * The daemon's queues, {@code queueNum ..} ({@code queue.count} for TCP, as many again for UDP with
+ * {@code queue.separateUdp}): one thread, one engine and one
  * {@link QueueRuntime} each, all engines sharing the daemon's endpoint memory and ban worker.
  *
  * <p>Supervised ({@link #check}, called every second by the supervisor): a queue whose thread died (its socket

@@ -208,7 +208,8 @@ class ScanCommandTest {
         sample("m/x.cap");
         write("m/readme.txt", "not a capture".getBytes(StandardCharsets.US_ASCII));
 
-        assertThat(CaptureFiles.expand(List.of(dir)).files()).extracting(p -> dir.relativize(p).toString().replace('\\', '/'))
+        assertThat(CaptureFiles.expand(List.of(dir)).files())
+            .extracting(p -> dir.relativize(p).toString().replace('\\', '/'))
             .containsExactly("a/no-extension", "m/x.cap", "z/last.pcapng");
     }
 

@@ -30,7 +30,8 @@ class ScanUnreadableDirectoryIT {
         ByteBuffer ip = ByteBuffer.allocate(28 + 4);
         ip.put((byte) 0x45).put((byte) 0).putShort((short) 32).putInt(0).put((byte) 64).put((byte) 17).putShort(
             (short) 0).put(new byte[] {10, 0, 0, 1}).put(new byte[] {10, 0, 0, 2});
-        ip.putShort((short) 4000).putShort((short) 5000).putShort((short) 12).putShort((short) 0).put("ping".getBytes());
+        ip.putShort((short) 4000).putShort((short) 5000).putShort((short) 12).putShort((short) 0)
+            .put("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         ByteBuffer b = ByteBuffer.allocate(24 + 16 + 32).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
         b.putInt(1).putInt(0).putInt(32).putInt(32).put(ip.array());

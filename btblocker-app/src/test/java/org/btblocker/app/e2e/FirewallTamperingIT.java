@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
  * Issue 8, item 4: the firewall changes under the running daemon. An operator's {@code nft flush ruleset} or
  * {@code iptables -F} removes our rules; the daemon checks them every {@code firewall.checkInterval}, and at once
  * when the kernel notifies an nf_tables change (iptables-nft's too), logs one WARN line naming what went, installs
- * them again and counts it ({@code firewall repairs N}), and BitTorrent is blocked again. And a daemon killed with SIGKILL: the next one takes its rules over and its clean stop leaves the rule set
- * as it was before the first start, without the empty iptables-nft tables the first one brought into being.
+ * them again and counts it ({@code firewall repairs N}), and BitTorrent is blocked again. And a daemon killed with
+ * SIGKILL: the next one takes its rules over and its clean stop leaves the rule set as it was before the first
+ * start, without the empty iptables-nft tables the first one brought into being.
  *
  * <p>On e1b8c66 all three failed: nothing noticed either flush (no WARN line within 15 s; the rules stayed away, so
  * nothing was queued any more), and after {@code kill -9} and a restart the clean stop left the empty tables

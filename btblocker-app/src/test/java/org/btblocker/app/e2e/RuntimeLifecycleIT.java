@@ -114,10 +114,13 @@ class RuntimeLifecycleIT extends GatewayLabTest {
         Proc sink = lab.listen(lab.server, "udp_sink", GatewayLab.SERVER4, "5000", "3");
         lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40000", "5000",
             java.util.HexFormat.of().formatHex("CRASH".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-        daemon.awaitErr("NFQUEUE queue 0 stopped", WAIT);
-        daemon.awaitErr("NFQUEUE queue 0 bound again", WAIT);
+        // UDP is inspected in queues of its own (queue.separateUdp): queue 1 here
+        daemon.awaitErr("NFQUEUE queue 1 stopped", WAIT);
+        daemon.awaitErr("NFQUEUE queue 1 bound again", WAIT);
         sink.close();
 
+        lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40002", "6881", Wire.dhtGetPeers("rb"));
+        daemon.awaitErr("BLOCK udp .* detector=dht", WAIT);
         lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "4");
         lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3");
         daemon.awaitErr("BLOCK tcp .* detector=handshake", WAIT);
@@ -131,7 +134,7 @@ class RuntimeLifecycleIT extends GatewayLabTest {
         daemon = lab.startDaemon("detectors = [handshake, crashtest]\n  supervision.maxRestarts = 1");
         String crash = java.util.HexFormat.of().formatHex("CRASH".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40000", "5000", crash);
-        daemon.awaitErr("NFQUEUE queue 0 bound again", WAIT);
+        daemon.awaitErr("NFQUEUE queue 1 bound again", WAIT);      // the UDP queue (queue.separateUdp)
         lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40001", "5000", crash);
         assertThat(daemon.awaitExit(Duration.ofSeconds(30))).as("systemd's Restart=on-failure takes over").isEqualTo(1);
         assertThat(daemon.errMatching("failed 2 times within 60 s")).hasSize(1);

@@ -56,7 +56,7 @@ public record QueueConfig(int queueNum, int copyRange, int maxLength, boolean fa
         return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, (int) buffer);
     }
 
-    /** The same settings for queue {@code queueNum} (the daemon binds queueNum .. queueNum + queue.count - 1). */
+    /** The same settings for queue {@code queueNum} (the daemon binds queueNum and the queues after it). */
     public QueueConfig withQueueNum(int queueNum) {
         return new QueueConfig(queueNum, copyRange, maxLength, failOpen, gso, receiveBufferBytes);
     }
