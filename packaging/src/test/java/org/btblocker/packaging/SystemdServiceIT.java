@@ -260,7 +260,12 @@ class SystemdServiceIT {
     // ------------------------------------------------------------------ helpers
 
     private static void start() {
-        guest.exec("systemctl", "start", "btblocker").ok();
+        Cmd.Result started = guest.exec("systemctl", "start", "btblocker");
+        if (started.exit() != 0) {
+            throw new AssertionError("systemctl start btblocker exited " + started.exit() + ": " + started.out()
+                + "\njournal:\n" + guest.exec("journalctl", "-u", "btblocker", "--no-pager", "-n", "40").out()
+                + "\nstatus:\n" + guest.exec("systemctl", "status", "--no-pager", "btblocker").out());
+        }
         waitFor(() -> journal().contains("btblocker running"), Duration.ofSeconds(60), "btblocker running");
     }
 
