@@ -5,8 +5,10 @@
   traffic.py http-serve PORT      serve "hello" over HTTP on PORT
   traffic.py http-get HOST PORT   GET / and print BODY <text>
   traffic.py echo PORT            echo every byte back on each connection to PORT
-  traffic.py hold HOST PORT FILE  one connection: an exchange, wait until FILE exists (60 s at most), another
-                                  exchange; prints FIRST ok / SECOND ok
+  traffic.py hold HOST PORT FILE [SRC]
+                                  one connection (from address SRC): 20 exchanges (more packets than the daemon
+                                  inspects of a flow, so it is decided), wait until FILE exists (60 s at most),
+                                  another exchange; prints FIRST ok / SECOND ok
 """
 import http.server
 import os
@@ -112,9 +114,10 @@ def exchange(sock, tag):
     return got == payload
 
 
-def hold(host, port, marker):
-    sock = socket.create_connection((host, port), timeout=5)
-    print('FIRST', 'ok' if exchange(sock, 'first ') else 'bad', flush=True)
+def hold(host, port, marker, source=None):
+    sock = socket.create_connection((host, port), timeout=5, source_address=(source, 0) if source else None)
+    first = [exchange(sock, 'first %d ' % i) for i in range(20)]
+    print('FIRST', 'ok' if all(first) else 'bad', flush=True)
     deadline = time.monotonic() + 60
     while not os.path.exists(marker) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -134,6 +137,6 @@ if __name__ == '__main__':
     elif cmd == 'echo':
         echo(int(args[0]))
     elif cmd == 'hold':
-        hold(args[0], int(args[1]), args[2])
+        hold(args[0], int(args[1]), args[2], *args[3:4])
     else:
         sys.exit('unknown command ' + cmd)
