@@ -277,6 +277,9 @@ in
         Restart = "on-failure";
         RestartSec = "5s";
         TimeoutStopSec = "30s";
+        # SIGTERM to the daemon only: it runs iptables to remove its rules, and systemd's default (control-group)
+        # also kills the commands started in those first moments, which would leave rules behind.
+        KillMode = "mixed";
         LoadCredential = optional (cfg.crowdsec.enable && cfg.crowdsec.passwordFile != null)
             "crowdsec-password:${toString cfg.crowdsec.passwordFile}"
           ++ optional (cfg.crowdsec.enable && cfg.crowdsec.bouncerKeyFile != null)
