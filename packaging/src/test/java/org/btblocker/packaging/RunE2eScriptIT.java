@@ -27,11 +27,17 @@ class RunE2eScriptIT {
             "bin", "java") + " -XX:TieredStopAtLevel=1 -cp '" + Project.debLib() + "/*' org.btblocker.app.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
 
+        Path hostJournal = Path.of("/var/lib/btblocker/bans.journal");
+        Object journalBefore = Files.exists(hostJournal) ? Files.getLastModifiedTime(hostJournal) : "absent";
+
         Cmd.Result r = Cmd.run(List.of("sh", Project.root().resolve("packaging/run-e2e-test.sh").toString()),
             Map.of("BTBLOCKER", launcher.toString()), Duration.ofMinutes(3));
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASS  the client is banned in the gateway's ipset torrent_block")
             .contains("PASS  the stop removed every rule of ours").contains("6 passed, 0 failed");
         assertThat(Cmd.run(List.of("ip", "netns", "list")).ok()).doesNotContain("btbe2e-");
+        // the script's daemon keeps its ban journal in its own directory: the default one belongs to the service
+        assertThat(Files.exists(hostJournal) ? Files.getLastModifiedTime(hostJournal) : "absent")
+            .as("the host's ban journal, %s", hostJournal).isEqualTo(journalBefore);
     }
 }
