@@ -28,7 +28,9 @@ let
   settings = lib.recursiveUpdate cfg.settings cfg.extraConfig;
 
   # The sinks the daemon will use: `banSinks` (a list) or the seed's `banSink` alias; ipset when neither is set.
-  banSinks = settings.banSinks or [ (settings.banSink or "ipset") ];
+  # crowdsec.enable adds the crowdsec sink: its block alone would configure a sink the daemon never opens.
+  chosenSinks = settings.banSinks or [ (settings.banSink or "ipset") ];
+  banSinks = chosenSinks ++ optional (cfg.crowdsec.enable && !lib.elem "crowdsec" chosenSinks) "crowdsec";
   # iptables' `-m set` match (the ipset sink's drop rule) resolves the set name over a raw IP socket
   # (getsockopt SO_IP_SET), so iptables needs CAP_NET_RAW for it, the nft-based variant included. Nothing else does.
   capabilities = [ "CAP_NET_ADMIN" ] ++ optional (lib.elem "ipset" banSinks) "CAP_NET_RAW";
@@ -47,7 +49,7 @@ let
       enabled = cfg.metrics.enable;
       inherit (cfg.metrics) address port;
     };
-  } // optionalAttrs cfg.crowdsec.enable { inherit crowdsec; });
+  } // optionalAttrs cfg.crowdsec.enable { inherit crowdsec banSinks; });
 
   configText = builtins.toJSON { inherit btblocker; };
   configFile = pkgs.writeText "btblocker.conf" configText;

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+
 /**
  * What can be checked of nix/ without nixpkgs, with Debian's nix-instantiate: every file parses; the module,
  * evaluated against the stub lib (nix/tests/lib.nix), declares exactly the seed's options with the seed's types and
@@ -145,10 +149,11 @@ class NixModuleIT {
             "metrics.openFirewall opens port 9842, but the endpoint listens on 127.0.0.1 only");
         refused.put("{ services.btblocker = { enable = true; crowdsec.enable = true; crowdsec.pull = true; }; }",
             "services.btblocker.crowdsec.enable needs crowdsec.url");
-        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
-            + " machineId = \"gw\"; }; }; }", "crowdsec.machineId and crowdsec.passwordFile go together");
-        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
-            + " pull = true; }; }; }", "crowdsec.pull needs crowdsec.bouncerKeyFile");
+        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; machineId = \"gw\"; }; }; }",
+            "crowdsec.machineId and crowdsec.passwordFile go together");
+        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; pull = true; }; }; }", "crowdsec.pull needs crowdsec.bouncerKeyFile");
         refused.put("{ services.btblocker = { enable = true; crowdsec.passwordFile = \"relative/pw\"; }; }",
             "`services.btblocker.crowdsec.passwordFile' has a wrong type: expected null or path");
         refused.forEach((host, message) -> assertThat(Nix.evalModuleError(host)).as(host).contains(message));
@@ -191,6 +196,32 @@ class NixModuleIT {
     }
 
     @Test
+    void everyKeyTheModuleWritesIsOneTheDaemonReadsAndItsDefaultsAreTheDaemons() {
+        // check-config takes any key, so a misspelt one would pass it: compare with the daemon's own keys
+        Config everything = ConfigFactory.parseString(Nix.at(Nix.evalModule("{ services.btblocker = { enable = true;"
+            + " metrics = { address = \"0.0.0.0\"; port = 9100; openFirewall = true; }; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; machineId = \"gw\"; passwordFile = \"/run/secrets/pw\"; pull = true;"
+            + " bouncerKeyFile = \"/run/secrets/key\"; }; }; }"), "files", "btblocker/btblocker.conf"));
+        Map<String, ConfigValue> daemon = DaemonKeys.defaults();
+        Set<String> written = DaemonKeys.leaves(everything.getConfig("btblocker")).keySet();
+        assertThat(written).as("keys the module's options write").contains("queueNum", "interfaces",
+            "stateDirectory", "runtimeDirectory", "metrics.port", "crowdsec.url", "crowdsec.bouncerKeyFile");
+        assertThat(written.stream().filter(k -> !daemon.containsKey(k) && !DaemonKeys.isPending(k)))
+            .as("written keys the daemon does not read").isEmpty();
+
+        // with every option at its default, the module writes the daemon's defaults
+        render(ENABLED); // check-config accepts it
+        Config defaults = ConfigFactory.parseString(Nix.at(Nix.evalModule(ENABLED), "files",
+            "btblocker/btblocker.conf"));
+        DaemonKeys.leaves(defaults.getConfig("btblocker")).forEach((key, value) -> {
+            if (!DaemonKeys.isPending(key)) {
+                assertThat(value.unwrapped()).as("the module's default of btblocker." + key)
+                    .isEqualTo(daemon.get(key).unwrapped());
+            }
+        });
+    }
+
+    @Test
     void settingsAndExtraConfigReachTheDaemonAndBadValuesFailItsCheck() {
         Map<String, Object> btblocker = render("{ services.btblocker = { enable = true; settings = { queue.count = 2;"
             + " ban.minEvidence = 5; monitorOnly = true; }; extraConfig = { logLevel = \"debug\"; }; }; }");
@@ -218,7 +249,8 @@ class NixModuleIT {
             .containsEntry("SystemCallFilter", List.of("@system-service"))
             .containsEntry("RestrictAddressFamilies", List.of("AF_NETLINK", "AF_UNIX", "AF_INET", "AF_INET6"))
             .containsKey("WatchdogSec").doesNotContainKey("MemoryDenyWriteExecute");
-        assertThat(Nix.<String>at(unit, "ExecStart")).endsWith("/bin/btblocker run --config /etc/btblocker/btblocker.conf");
+        assertThat(Nix.<String>at(unit, "ExecStart"))
+            .endsWith("/bin/btblocker run --config /etc/btblocker/btblocker.conf");
         // ipset sink (default): iptables' `-m set` needs CAP_NET_RAW (IptablesCapabilitiesIT shows why)
         assertThat(unit).containsEntry("CapabilityBoundingSet", List.of("CAP_NET_ADMIN", "CAP_NET_RAW"))
             .containsEntry("AmbientCapabilities", List.of("CAP_NET_ADMIN", "CAP_NET_RAW"));
@@ -243,6 +275,12 @@ class NixModuleIT {
                 "crowdsec-bouncer-key:/run/secrets/cs-key");
         String text = Nix.at(eval, "files", "btblocker/btblocker.conf");
         assertThat(text).doesNotContain("/run/secrets");
+        // crowdsec.enable selects the sink, beside the ipset the gateway drops with
+        assertThat(Nix.<List<Object>>at(Nix.json(text), "btblocker", "banSinks")).containsExactly("ipset", "crowdsec");
+        assertThat(Nix.<List<Object>>at(Nix.json(Nix.at(Nix.evalModule("{ services.btblocker = { enable = true;"
+            + " settings.banSinks = [ \"nftables\" ]; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
+            + " pull = true; bouncerKeyFile = \"/run/secrets/cs-key\"; }; }; }"), "files", "btblocker/btblocker.conf")),
+            "btblocker", "banSinks")).containsExactly("nftables", "crowdsec");
         Map<String, Object> crowdsec = Nix.at(Nix.json(text), "btblocker", "crowdsec");
         assertThat(crowdsec).containsEntry("url", "http://127.0.0.1:8080").containsEntry("machineId", "gw1")
             .containsEntry("pull", true)

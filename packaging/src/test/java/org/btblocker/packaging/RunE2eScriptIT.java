@@ -24,7 +24,8 @@ class RunE2eScriptIT {
         assumeTrue(Files.isDirectory(Project.debLib()), "no packaged jars at " + Project.debLib());
         // what /usr/bin/btblocker does, with the jars where the build staged them
         Path launcher = Project.tempFile("btblocker", "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"),
-            "bin", "java") + " -XX:TieredStopAtLevel=1 -cp '" + Project.debLib() + "/*' org.btblocker.app.Main \"$@\"\n");
+            "bin", "java") + " -XX:TieredStopAtLevel=1 -cp '" + Project.debLib() + "/*' org.btblocker.app.Main"
+            + " \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
 
         Path hostJournal = Path.of("/var/lib/btblocker/bans.journal");
