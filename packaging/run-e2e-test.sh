@@ -88,7 +88,7 @@ until grep -q "btblocker running" "$work/daemon.log"; do
     fi
     sleep 0.1
 done
-echo "btblocker running in namespace $g"
+echo "btblocker running in namespace $g, $(grep -o 'bans restored from [^,]*' "$work/daemon.log")"
 
 # plain HTTP through the gateway (port 8080 is not whitelisted: it is inspected, and passes)
 mkdir "$work/www" && echo hello > "$work/www/index.html"
