@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
-import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -75,10 +77,14 @@ class SystemdServiceIT {
                 "xt_connmark", "xt_multiport")) {
             Cmd.run(List.of("modprobe", module)); // the guest cannot load modules (ProtectKernelModules)
         }
+        assumeTrue(Files.exists(Path.of("/proc/net/netfilter/nfnetlink_queue")),
+            "real-systemd test skipped: the kernel has no NFQUEUE (modprobe nfnetlink_queue failed)");
+        assumeTrue(Cmd.run(List.of("ipset", "list", "-n")).exit() == 0,
+            "real-systemd test skipped: the kernel has no ipset (modprobe ip_set failed)");
         Path work = Path.of("target").toAbsolutePath();
         traffic = work.resolve("traffic.py");
         try (var in = SystemdServiceIT.class.getResourceAsStream("/guest/traffic.py")) {
-            Files.copy(in, traffic, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, traffic, StandardCopyOption.REPLACE_EXISTING);
         }
         guest = SystemdGuest.boot(work);
         buildNetwork();
@@ -253,8 +259,9 @@ class SystemdServiceIT {
         assertThat(journal()).doesNotContain("reload refused");
         try {
             Files.writeString(marker, "");
+            marker.toFile().deleteOnExit();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         assertThat(hold.await("^SECOND (\\w+)", Duration.ofSeconds(30)).group(1))
             .as("a flow decided before the reload still passes").isEqualTo("ok");
@@ -323,7 +330,7 @@ class SystemdServiceIT {
     private static String conntrackMark(String source, int port) {
         String out = guest.exec("conntrack", "-L", "-p", "tcp", "-s", source, "--dport", Integer.toString(port))
             .out();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bmark=(\\d+)").matcher(out);
+        Matcher m = Pattern.compile("\\bmark=(\\d+)").matcher(out);
         return m.find() ? m.group(1) : "";
     }
 
