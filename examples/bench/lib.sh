@@ -138,7 +138,7 @@ offloads() {
 }
 
 # delivered: UDP datagrams the server has dropped (= received) so far
-delivered() { ip netns exec "$S" iptables -nvxL INPUT | awk '$3 == "DROP" && $4 == "udp" {print $1; exit}'; }
+delivered() { ip netns exec "$S" iptables -nvxL INPUT | awk '$3 == "DROP" && ($4 == "udp" || $4 == "17") {print $1; exit}'; }
 
 flush_conntrack() { ip netns exec "$G" conntrack -F >/dev/null 2>&1 || true; }
 
@@ -164,12 +164,14 @@ clear_rules() {
 # queue_bound Q: true once queue Q of the gateway is bound
 queue_bound() { ip netns exec "$G" awk -v q="$1" '$1 == q {f = 1} END {exit !f}' /proc/net/netfilter/nfnetlink_queue; }
 
-# start_reference MODE QUEUE [CPU]: the C consumer on queue QUEUE (rules are separate); sets SPAWNED
+# start_reference MODE QUEUE [CPU [OPTION...]]: the C consumer on queue QUEUE (rules are separate); sets SPAWNED
 start_reference() {
   local mode=$1 q=$2 cpu=${3:-}
+  shift 2
+  (($#)) && shift
   local pin=()
   [[ -n $cpu ]] && pin=(taskset -c "$cpu")
-  spawn "nfq-$mode-$q" "$G" "${pin[@]}" "$BENCH_BUILD/nfq-consumer" -q "$q" -m "$mode" -l 65536
+  spawn "nfq-$mode-$q" "$G" "${pin[@]}" "$BENCH_BUILD/nfq-consumer" -q "$q" -m "$mode" -l 65536 "$@"
   local i
   for ((i = 0; i < 100; i++)); do queue_bound "$q" && return 0; sleep 0.05; done
   cat "$WORK/nfq-$mode-$q.log" >&2

@@ -1,7 +1,7 @@
 /*
  * nfq-consumer: the C reference NFQUEUE consumer the benchmarks compare btblocker with.
  *
- *   nfq-consumer [-q QUEUE] [-m batch|packet] [-b BATCH] [-l MAXLEN] [-r RCVBUF] [-k MARK]
+ *   nfq-consumer [-q QUEUE] [-m batch|packet] [-b BATCH] [-l MAXLEN] [-r RCVBUF] [-k MARK] [-x]
  *
  * It binds one queue (libmnl + libnetfilter_queue, copy mode packet, FAIL_OPEN and GSO like btblocker), reads each
  * packet's id and its IPv4/IPv6 5-tuple (the least any inspection has to look at), and accepts it with the verdict
@@ -11,6 +11,7 @@
  *
  *   -m packet  one recv() and one NFQNL_MSG_VERDICT per packet (what most NFQUEUE programs do)
  *   -m batch   one recvmmsg() of up to BATCH (default 64) queued packets, one NFQNL_MSG_VERDICT_BATCH for all
+ *   -x         no FAIL_OPEN: a full queue drops packets (so every delivered packet got a verdict)
  *
  * On SIGTERM or SIGINT it prints "packets N" (verdicts given) to stdout and exits 0.
  */
@@ -58,7 +59,7 @@ static void send_msg(struct mnl_socket *nl, struct nlmsghdr *nlh, int ack, const
     }
 }
 
-static void configure(struct mnl_socket *nl, uint32_t queue, uint32_t maxlen) {
+static void configure(struct mnl_socket *nl, uint32_t queue, uint32_t maxlen, int fail_open) {
     char buf[MNL_SOCKET_BUFFER_SIZE];
     static uint32_t seq = 1;
     struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, queue);
@@ -78,9 +79,9 @@ static void configure(struct mnl_socket *nl, uint32_t queue, uint32_t maxlen) {
 
     nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, queue);
     nlh->nlmsg_seq = seq++;
-    uint32_t flags = htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO);
-    mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, flags);
-    mnl_attr_put_u32(nlh, NFQA_CFG_MASK, flags);
+    uint32_t mask = NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO;
+    mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(fail_open ? mask : NFQA_CFG_F_GSO));
+    mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(mask));
     send_msg(nl, nlh, 1, "set queue flags");
 }
 
@@ -116,16 +117,17 @@ static void verdict(struct mnl_socket *nl, uint32_t queue, int type, uint32_t id
 }
 
 static void usage(void) {
-    fputs("usage: nfq-consumer [-q QUEUE] [-m batch|packet] [-b BATCH] [-l MAXLEN] [-r RCVBUF] [-k MARK]\n", stderr);
+    fputs("usage: nfq-consumer [-q QUEUE] [-m batch|packet] [-b BATCH] [-l MAXLEN] [-r RCVBUF] [-k MARK] [-x]\n",
+          stderr);
     exit(2);
 }
 
 int main(int argc, char **argv) {
     uint32_t queue = 0, maxlen = 65536, mark = 0x1;
-    int batch_mode = 1, batch = 64;
+    int batch_mode = 1, batch = 64, fail_open = 1;
     long rcvbuf = 256L << 20;
     int c;
-    while ((c = getopt(argc, argv, "q:m:b:l:r:k:h")) != -1) {
+    while ((c = getopt(argc, argv, "q:m:b:l:r:k:xh")) != -1) {
         switch (c) {
         case 'q': queue = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 'm':
@@ -137,6 +139,7 @@ int main(int argc, char **argv) {
         case 'l': maxlen = (uint32_t)strtoul(optarg, NULL, 0); break;
         case 'r': rcvbuf = strtol(optarg, NULL, 0); break;
         case 'k': mark = (uint32_t)strtoul(optarg, NULL, 0); break;
+        case 'x': fail_open = 0; break;
         default: usage();
         }
     }
@@ -154,7 +157,7 @@ int main(int argc, char **argv) {
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) < 0) die("SO_RCVBUFFORCE");
     int on = 1; /* an overrun is not an error for us: fail-open accepts what we never saw */
     setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &on, sizeof on);
-    configure(nl, queue, maxlen);
+    configure(nl, queue, maxlen, fail_open);
     fprintf(stderr, "nfq-consumer: queue %u bound (%s mode, batch %d, maxlen %u, mark 0x%x)\n", queue,
             batch_mode ? "batch" : "packet", batch_mode ? batch : 1, maxlen, mark);
 
