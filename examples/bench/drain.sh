@@ -8,12 +8,12 @@
 # is stopped with SIGSTOP, the client sends PACKETS (default 70,000) UDP datagrams so the queue fills up to its
 # 65,536 cap, then the consumer gets SIGCONT and qdrain times how long the queue takes to empty
 # (/proc/net/netfilter/nfnetlink_queue, polled every 50 us). Twice: with one fixed 5-tuple, and with every datagram a
-# new flow (full inspection by btblocker). One warm-up round, then ROUNDS (default 3) measured; medians are printed,
+# new flow (full inspection by btblocker). One warm-up round, then ROUNDS (default 5) measured; medians are printed,
 # then the ratios against the C consumer's batch mode. --quick: 2,000 packets, one round (the CI smoke run).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-rounds=3 packets=70000 payload=64 warmup=1
+rounds=5 packets=70000 payload=64 warmup=1
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;

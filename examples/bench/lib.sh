@@ -14,6 +14,7 @@ BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_HOME/../.." && pwd)
 BENCH_BUILD=${BENCH_BUILD:-$BENCH_HOME/target}
 BTBLOCKER=${BTBLOCKER:-$ROOT/btblocker}
+PY=/usr/bin/python3 # Debian's, which has python3-libtorrent (a python3 earlier on PATH may not)
 CLIENT4=10.93.1.2 GW_LAN4=10.93.1.1 GW_WAN4=10.93.2.1 SERVER4=10.93.2.2
 SPOOF4=10.94.0.1
 P=bb$$
@@ -240,3 +241,53 @@ drain_round() {
   fi
   awk '{print $2, $(NF - 1)}' "$WORK/drain.last"   # "FILLED PPS"
 }
+
+# ------------------------------------------------------------------------------------- interleaved configurations
+# The machine is shared and its load drifts, so the scripts measure round by round: in each round every
+# configuration is set up, measured and torn down in turn, and the medians over the rounds are compared.
+
+# consumer_up NAME CPU [OPTION...]: sets up one configuration of the gateway; NAME is one of
+#   "no NFQUEUE rule"  nothing (conntrack stays off in the gateway)
+#   "conntrack only"   one ctstate rule: what any stateful gateway pays
+#   "C batch", "C packet"  the C reference on queue 0 with its one-pass rules (OPTIONs go to nfq-consumer)
+#   "btblocker"        btblocker run on queue 0 (OPTIONs are --set KEY=VALUE pairs)
+# CPU ("" = any) pins the consumer. Sets CONSUMER_PID (empty when there is none).
+consumer_up() {
+  local name=$1 cpu=$2
+  shift 2
+  CONSUMER_PID=""
+  case $name in
+    "no NFQUEUE rule") ;;
+    "conntrack only") ip netns exec "$G" iptables -A FORWARD -m conntrack --ctstate INVALID -j DROP ;;
+    "C batch" | "C packet")
+      reference_rules "--queue-num 0"
+      start_reference "${name#C }" 0 "$cpu" "$@"
+      CONSUMER_PID=$SPAWNED
+      ;;
+    btblocker)
+      start_btblocker "$cpu" 1 "$@"
+      CONSUMER_PID=$SPAWNED
+      ;;
+    *) die "unknown configuration $name" ;;
+  esac
+}
+
+# consumer_down: undoes consumer_up
+consumer_down() {
+  [[ -n $CONSUMER_PID ]] && stop_pid "$CONSUMER_PID"
+  CONSUMER_PID=""
+  clear_rules
+  flush_conntrack
+}
+
+declare -A SAMPLES
+# sample KEY VALUE: one more measurement of KEY
+sample() { SAMPLES[$1]="${SAMPLES[$1]:-}${SAMPLES[$1]:+ }$2"; }
+# med KEY: the median of KEY's samples
+med() {
+  local v
+  read -r -a v <<<"${SAMPLES[$1]}"
+  median "${v[@]}"
+}
+# report KEY UNIT [NOTE]: the median of KEY with its runs
+report() { result "$1" "$(med "$1")" "$2" "median of $(wc -w <<<"${SAMPLES[$1]}"), runs: ${SAMPLES[$1]}${3:+; $3}"; }

@@ -10,7 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-rounds=3 packets=70000 warmup=1
+rounds=5 packets=70000 warmup=1
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift 2 ;;

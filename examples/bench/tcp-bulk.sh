@@ -5,7 +5,8 @@
 #
 #   sudo examples/bench/tcp-bulk.sh [--seconds S] [--rounds N] [--quick]
 #
-# Medians of ROUNDS (default 3) iperf3 runs of S seconds (default 5); --quick: one round of 1 s. Prints Gbit/s
+# ROUNDS (default 3) rounds, each setting up every configuration in turn (so drifting load hits all alike), with
+# one iperf3 run of S seconds (default 5) per offload state; --quick: one round of 1 s. Prints the median Gbit/s
 # received and the ratios of btblocker and of the C consumer against no rule.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +22,7 @@ while (($#)); do
   esac
 done
 require_root
-require_tools ip iptables conntrack ethtool iperf3 python3 java
+require_tools ip iptables conntrack ethtool iperf3 java "$PY"
 build_tools
 build_btblocker
 topology
@@ -29,46 +30,41 @@ spawn iperf3-server "$S" iperf3 -s -B "$SERVER4" -p 5201
 for ((i = 0; i < 50; i++)); do ip netns exec "$S" ss -ltn | grep -q ":5201 " && break; sleep 0.1; done
 log "load before: $(load)"
 
-declare -A GBPS
-# measure NAME: ROUNDS iperf3 runs with offloads on, then off; sets GBPS[on|off.NAME]
-measure() {
-  local name=$1 state r
-  for state in on off; do
-    offloads "$state"
-    local v=()
-    for ((r = 1; r <= rounds; r++)); do
-      flush_conntrack
-      ip netns exec "$C" iperf3 -c "$SERVER4" -p 5201 -t "$seconds" -J >"$WORK/iperf.json" \
-        || { cat "$WORK/iperf.json" >&2; die "iperf3 failed ($name, offloads $state)"; }
-      v+=("$(python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]
-            ["bits_per_second"] / 1e9))' "$WORK/iperf.json")")
-    done
-    GBPS[$state.$name]=$(median "${v[@]}")
-    result "tcp offloads $state, $name" "${GBPS[$state.$name]}" "Gbit/s" "median of $rounds, runs: ${v[*]}"
-  done
-  offloads on
+configs=("no rule" "conntrack only" "C batch" btblocker)
+# iperf NAME STATE: one iperf3 run; adds a sample to "tcp offloads STATE, NAME"
+iperf() {
+  local name=$1 state=$2
+  ip netns exec "$C" iperf3 -c "$SERVER4" -p 5201 -t "$seconds" -J >"$WORK/iperf.json" \
+    || { cat "$WORK/iperf.json" >&2; die "iperf3 failed ($name, offloads $state)"; }
+  sample "tcp offloads $state, $name" "$("$PY" -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))
+        ["end"]["sum_received"]["bits_per_second"] / 1e9))' "$WORK/iperf.json")"
 }
 
-measure "no rule"
-
-ip netns exec "$G" iptables -A FORWARD -m conntrack --ctstate INVALID -j DROP
-measure "conntrack only"
-clear_rules
-
-reference_rules "--queue-num 0"
-start_reference batch 0
-measure "C batch"
-stop_pid "$SPAWNED"
-clear_rules
-
-start_btblocker "" 1
-measure btblocker
-ip netns exec "$G" iptables -t mangle -nvxL >"$WORK/btblocker-counters.txt" 2>&1 || true
-stop_pid "$SPAWNED"
+for ((r = 1; r <= rounds; r++)); do
+  for name in "${configs[@]}"; do
+    consumer_up "${name/#no rule/no NFQUEUE rule}" ""
+    # the JVM compiles its packet path during the first second or two: warm it up unmeasured
+    [[ $name == btblocker ]] && ip netns exec "$C" iperf3 -c "$SERVER4" -p 5201 -t 2 >/dev/null
+    for state in on off; do
+      offloads "$state"
+      iperf "$name" "$state"
+    done
+    offloads on
+    if [[ $name == btblocker && $r == 1 ]]; then
+      ip netns exec "$G" iptables -t mangle -nvxL >"$WORK/btblocker-counters.txt" 2>&1 || true
+    fi
+    consumer_down
+  done
+  log "round $r done, load $(load)"
+done
 
 log "load after: $(load)"
 for state in on off; do
-  ratio "tcp offloads $state btblocker/no-rule" "${GBPS[$state.btblocker]}" "${GBPS[$state.no rule]}"
-  ratio "tcp offloads $state C-batch/no-rule" "${GBPS[$state.C batch]}" "${GBPS[$state.no rule]}"
-  ratio "tcp offloads $state btblocker/C-batch" "${GBPS[$state.btblocker]}" "${GBPS[$state.C batch]}"
+  for name in "${configs[@]}"; do report "tcp offloads $state, $name" "Gbit/s"; done
+done
+for state in on off; do
+  k="tcp offloads $state"
+  ratio "$k btblocker/no-rule" "$(med "$k, btblocker")" "$(med "$k, no rule")"
+  ratio "$k C-batch/no-rule" "$(med "$k, C batch")" "$(med "$k, no rule")"
+  ratio "$k btblocker/C-batch" "$(med "$k, btblocker")" "$(med "$k, C batch")"
 done

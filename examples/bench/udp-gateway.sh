@@ -8,8 +8,8 @@
 # Two kinds of traffic: one fixed 5-tuple (the flow is decided at once and its connection mark keeps it out of the
 # queue: this measures what the rules cost a decided flow), and a new flow with every datagram (every packet is
 # queued and inspected). FAIL_OPEN is off in both consumers, so a packet the consumer could not take is dropped, and
-# what the server counts is what was inspected. Medians of ROUNDS (default 3) runs of S seconds (default 3);
-# --quick: one round of 1 s.
+# what the server counts is what was inspected. ROUNDS (default 3) rounds, each setting up every configuration in
+# turn, with one run of S seconds (default 3) per kind of traffic; medians are compared. --quick: one round of 1 s.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,43 +31,45 @@ build_btblocker
 topology
 log "load before: $(load)"
 
-declare -A PPS
-# measure NAME: ROUNDS runs of each kind; sets PPS[KIND.NAME]
-measure() {
-  local name=$1 kind r before after offset
-  for kind in fixed new; do
-    local v=() offered=()
-    for ((r = 1; r <= rounds; r++)); do
-      flush_conntrack
-      offset=$(( (RANDOM * 32768 + RANDOM) * 64 ))
-      before=$(delivered)
-      ip netns exec "$C" taskset -c 0 "$BENCH_BUILD/udpgen" -d "$SERVER4" -t "$seconds" -f "$kind" -o "$offset" \
-        -l "$payload" >"$WORK/gen.last"
-      sleep 0.2 # the last verdicts
-      after=$(delivered)
-      v+=("$(awk -v a="$after" -v b="$before" -v s="$seconds" 'BEGIN {printf "%.0f", (a - b) / s}')")
-      offered+=("$(awk '{printf "%.0f", $(NF - 6)}' "$WORK/gen.last")")
-    done
-    PPS[$kind.$name]=$(median "${v[@]}")
-    result "udp $kind 5-tuple, $name" "${PPS[$kind.$name]}" "packets/s delivered" \
-      "median of $rounds, offered $(median "${offered[@]}")/s, runs: ${v[*]}"
-  done
+configs=("no NFQUEUE rule" "C batch" btblocker)
+# send NAME KIND [SECONDS]: one run of the generator; adds a sample to "udp KIND 5-tuple, NAME" (none without NAME)
+send() {
+  local name=$1 kind=$2 secs=${3:-$seconds} before after
+  flush_conntrack
+  before=$(delivered)
+  ip netns exec "$C" taskset -c 0 "$BENCH_BUILD/udpgen" -d "$SERVER4" -t "$secs" -f "$kind" \
+    -o "$(( (RANDOM * 32768 + RANDOM) * 64 ))" -l "$payload" >"$WORK/gen.last"
+  sleep 0.2 # the last verdicts
+  after=$(delivered)
+  [[ -n $name ]] || return 0
+  sample "udp $kind 5-tuple, $name" "$(awk -v a="$after" -v b="$before" -v s="$secs" 'BEGIN {printf "%.0f", (a - b) / s}')"
+  sample "offered $kind $name" "$(awk '{printf "%.0f", $(NF - 6)}' "$WORK/gen.last")"
 }
 
-measure "no NFQUEUE rule"
-
-reference_rules "--queue-num 0"
-start_reference batch 0 1 -x
-measure "C batch"
-stop_pid "$SPAWNED"
-clear_rules
-
-start_btblocker 1 1 --set btblocker.queue.failOpen=false
-measure btblocker
-stop_pid "$SPAWNED"
+for ((r = 1; r <= rounds; r++)); do
+  for name in "${configs[@]}"; do
+    case $name in
+      "C batch") consumer_up "$name" 1 -x ;;
+      btblocker)
+        consumer_up "$name" 1 --set btblocker.queue.failOpen=false
+        send "" new 1 # the JVM compiles its packet path first: warm it up unmeasured
+        ;;
+      *) consumer_up "$name" 1 ;;
+    esac
+    for kind in fixed new; do send "$name" "$kind"; done
+    consumer_down
+  done
+  log "round $r done, load $(load)"
+done
 
 log "load after: $(load)"
 for kind in fixed new; do
-  ratio "udp $kind btblocker/C-batch" "${PPS[$kind.btblocker]}" "${PPS[$kind.C batch]}"
-  ratio "udp $kind btblocker/no-rule" "${PPS[$kind.btblocker]}" "${PPS[$kind.no NFQUEUE rule]}"
+  for name in "${configs[@]}"; do
+    report "udp $kind 5-tuple, $name" "packets/s delivered" "offered $(med "offered $kind $name")/s"
+  done
+done
+for kind in fixed new; do
+  k="udp $kind 5-tuple"
+  ratio "udp $kind btblocker/C-batch" "$(med "$k, btblocker")" "$(med "$k, C batch")"
+  ratio "udp $kind btblocker/no-rule" "$(med "$k, btblocker")" "$(med "$k, no NFQUEUE rule")"
 done
