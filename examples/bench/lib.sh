@@ -8,7 +8,9 @@
 # counter of that DROP rule is what "delivered" means.
 #
 # Environment: BENCH_BUILD (where the C tools are compiled, default examples/bench/target), BTBLOCKER (the command,
-# default ./btblocker of this tree), BENCH_KEEP=1 keeps the work directory.
+# default ./btblocker of this tree), BENCH_KEEP=1 keeps the work directory, BENCH_PERF=1 makes every drain round
+# print the consumer's system calls and CPU time per packet (perf stat, Debian linux-perf), JAVA_OPTS reaches the
+# daemon's JVM (e.g. a JFR recording).
 
 BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_HOME/../.." && pwd)
@@ -127,6 +129,14 @@ topology() {
     "net.ipv4.conf.$LAN.rp_filter=0" "net.ipv4.conf.$WAN.rp_filter=0"
   ip netns exec "$S" iptables -A INPUT -p udp --dport 7 -j ACCEPT
   ip netns exec "$S" iptables -A INPUT -p udp -j DROP
+  # resolve every neighbour now: packets sent while ARP is pending are dropped, which would spoil a first round
+  local i
+  for ((i = 0; i < 20; i++)); do
+    ip netns exec "$C" bash -c "echo arp >/dev/udp/$SERVER4/9" 2>/dev/null || true
+    sleep 0.1
+    (($(delivered) > 0)) && return 0
+  done
+  die "the namespace gateway does not forward"
 }
 
 # offloads on|off: TSO/GSO/GRO on every veth end (on: the veth defaults; off: MTU-sized packets everywhere)
@@ -179,7 +189,21 @@ start_reference() {
   die "the C consumer did not bind queue $q"
 }
 
-# start_btblocker CPU_LIST QUEUE_COUNT [--set K=V ...]: `btblocker run` on the gateway with the bench settings;
+# btblocker_rules_in: true once the daemon's rules are in: a jump to its chains in mangle and in filter FORWARD in
+# both families (its chains are filled first, the jumps come last), and the rule set unchanged for 0.5 s
+btblocker_rules_in() {
+  local t before
+  for t in iptables ip6tables; do
+    ip netns exec "$G" "$t" -t mangle -S FORWARD 2>/dev/null | grep -q -- "-j BTBLOCKER" || return 1
+    ip netns exec "$G" "$t" -S FORWARD 2>/dev/null | grep -q -- "-j BTBLOCKER" || return 1
+  done
+  before=$(ip netns exec "$G" nft list ruleset 2>/dev/null | wc -l)
+  sleep 0.5
+  [[ $before == "$(ip netns exec "$G" nft list ruleset 2>/dev/null | wc -l)" ]]
+}
+
+# start_btblocker CPU_LIST QUEUE_COUNT [--set K=V ...]: `btblocker run` on the gateway with the bench settings
+# (every port inspected, queue.maxLength 65536, a receive buffer that holds a full queue);
 # waits until its queues are bound and its rules are in; sets SPAWNED (the JVM's pid) and BTBLOCKER_LOG
 start_btblocker() {
   local cpus=$1 count=$2
@@ -188,7 +212,8 @@ start_btblocker() {
 btblocker {
   interfaces = ["$LAN", "$WAN"]
   whitelistPorts = []
-  banSink = log
+  # the default ipset sink, so its drop rule is in the path as in production (sets are per namespace); nobody is
+  # banned unless a script asks for it
   ban.target = none
   queue.count = $count
   queue.maxLength = 65536
@@ -204,7 +229,7 @@ CONF
     kill -0 "$SPAWNED" 2>/dev/null || { cat "$BTBLOCKER_LOG" >&2; die "btblocker run exited"; }
     ready=1
     for ((q = 0; q < count; q++)); do queue_bound "$q" || ready=0; done
-    if ((ready)) && ip netns exec "$G" iptables -t mangle -S 2>/dev/null | grep -q NFQUEUE; then return 0; fi
+    ((ready)) && btblocker_rules_in && return 0
     sleep 0.1
   done
   cat "$BTBLOCKER_LOG" >&2
@@ -235,9 +260,22 @@ drain_round() {
   flush_conntrack
   for pid in ${pids//,/ }; do kill -STOP "$pid"; done
   ip netns exec "$C" taskset -c 0 "$BENCH_BUILD/udpgen" -d "$SERVER4" -n "$count" -r 250000 "$@" >"$WORK/gen.last"
+  local perf=""
+  if [[ -n ${BENCH_PERF:-} ]]; then # count the consumer's system calls and CPU time during the drain
+    perf stat -x, -e raw_syscalls:sys_enter,task-clock -p "$pids" -o "$WORK/perf.last" &
+    perf=$!
+    sleep 0.3
+  fi
   if ! ip netns exec "$G" taskset -c 0 "$BENCH_BUILD/qdrain" -q "$queues" -p "$pids" >"$WORK/drain.last"; then
     for pid in ${pids//,/ }; do kill -CONT "$pid" 2>/dev/null || true; done
     die "drain failed: $(cat "$WORK/gen.last")"
+  fi
+  if [[ -n $perf ]]; then
+    kill -INT "$perf"
+    wait "$perf" || true
+    awk -F, -v n="$(awk '{print $2}' "$WORK/drain.last")" '$3 == "raw_syscalls:sys_enter" {s = $1}
+      $3 == "task-clock" {c = $1} END {printf "perf: %.2f system calls and %.2f us CPU per packet\n", s / n, c * 1000 / n}' \
+      "$WORK/perf.last" >&2
   fi
   awk '{print $2, $(NF - 1)}' "$WORK/drain.last"   # "FILLED PPS"
 }
