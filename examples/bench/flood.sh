@@ -5,8 +5,9 @@
 #
 #   sudo examples/bench/flood.sh [--flows N] [--flood N] [--quick]
 #
-# 1. flowTable.maxFlows = 1048576: the client sends FLOWS (default 1,100,000) datagrams, each a new flow, at
-#    100,000/s; RSS is read before and after, and the engine's active flow count from the daemon's stats line.
+# 1. flowTable.maxFlows = FLOWS: the client sends FLOWS (default 1,100,000) datagrams, each a new flow, at
+#    100,000/s; RSS is read before and after, and the engine's active flow count from the daemon's stats line
+#    (a maxFlows of 2^20 would hold only 786,432: the table keeps its load at 3/4 of a power of two).
 # 2. FLOOD (default 10,000,000) datagrams with random source address (10.94.0.0/16), source and destination ports,
 #    as fast as the client can send, while the client downloads a 32 MiB file over HTTP from the server again and
 #    again (each compared byte for byte). RSS is sampled every second. The real ipset sink is on: nothing may be
@@ -36,8 +37,9 @@ want=$(sha256sum <"$WORK/www/file.bin")
 spawn http "$S" "$PY" -m http.server --bind "$SERVER4" --directory "$WORK/www" 8080
 log "load before: $(load)"
 
-start_btblocker "" 1 --set btblocker.flowTable.maxFlows=1048576 --set btblocker.flowTable.udpIdleTimeout=30m \
-  --set btblocker.statsInterval=1s --set btblocker.banSink=ipset --set btblocker.ban.target=source \
+max_flows=$((flows > 1024 ? flows : 1024))
+start_btblocker "" 1 --set btblocker.flowTable.maxFlows=$max_flows --set btblocker.flowTable.udpIdleTimeout=30m \
+  --set btblocker.statsInterval=2s --set btblocker.banSink=ipset --set btblocker.ban.target=source \
   --set btblocker.ipsetName=bbflood
 daemon=$SPAWNED
 sleep 2
@@ -47,7 +49,7 @@ active_flows() { grep -o 'flows [0-9]* active' "$BTBLOCKER_LOG" | tail -1 | awk 
 # ---- 1: the table full
 ip netns exec "$C" "$BENCH_BUILD/udpgen" -d "$SERVER4" -f new -s "$SPOOF4" -a 256 -n "$flows" -r 100000 \
   >"$WORK/fill.txt"
-sleep 2.5 # one stats line after the last packet
+sleep 3 # one stats line after the last packet
 rss_full=$(rss_kib "$daemon")
 table=$(active_flows)
 result "RSS idle (whole process)" "$((rss_idle / 1024))" "MiB"
