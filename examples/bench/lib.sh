@@ -8,7 +8,7 @@
 # counter of that DROP rule is what "delivered" means.
 #
 # Environment: BENCH_BUILD (where the C tools are compiled, default examples/bench/target), BTBLOCKER (the command,
-# default ./btblocker of this tree), BENCH_KEEP=1 keeps the work directory, BENCH_PERF=1 makes every drain round
+# default ./btblocker of this tree), BENCH_SKIP_BUILD=1 trusts that it is built, BENCH_KEEP=1 keeps the work directory, BENCH_PERF=1 makes every drain round
 # print the consumer's system calls and CPU time per packet (perf stat, Debian linux-perf), JAVA_OPTS reaches the
 # daemon's JVM (e.g. a JFR recording).
 
@@ -59,7 +59,10 @@ build_tools() {
 }
 
 # build_btblocker: builds the reactor (if needed) outside any measurement
-build_btblocker() { "$BTBLOCKER" detectors >/dev/null || die "cannot build or run $BTBLOCKER"; }
+# (BENCH_SKIP_BUILD=1: the caller has just built it, as the smoke test's reactor build has)
+build_btblocker() {
+  [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || "$BTBLOCKER" detectors >/dev/null || die "cannot build or run $BTBLOCKER"
+}
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 

@@ -11,22 +11,22 @@
 #
 # MIN_PACKETS defaults to 3,000,000; a bare REPEAT (the old interface) repeats the base exactly that often. Best of
 # RUNS (default 3) runs of each tool; prints wall time, CPU time and packets/s, then the ratio of packets/s
-# btblocker/nDPI (above 1: btblocker is faster). --quick: the corpus once, one run (the CI smoke run). Needs
-# mergecap and capinfos (tshark / wireshark-common) and ndpiReader. The joined capture lives in a temporary
-# directory and is deleted at exit.
+# btblocker/nDPI (above 1: btblocker is faster). --quick: the first 40 Ethernet captures of the corpus once, one
+# run (the CI smoke run). Needs mergecap and capinfos (tshark / wireshark-common) and ndpiReader. The joined
+# capture lives in a temporary directory and is deleted at exit.
 set -euo pipefail
 BENCH_HOME=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH_HOME/../.." && pwd)
 BENCH_BUILD=${BENCH_BUILD:-$BENCH_HOME/target}
 BTBLOCKER=${BTBLOCKER:-$ROOT/btblocker}
 corpus=${BTBLOCKER_CORPUS:-$ROOT/../shared/corpus}
-kind=corpus min_packets=3000000 runs=3 repeat=""
+kind=corpus min_packets=3000000 runs=3 repeat="" max_files=0
 while (($#)); do
   case $1 in
     --kind) kind=$2; shift 2 ;;
     --min-packets) min_packets=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    --quick) min_packets=1 runs=1; shift ;;
+    --quick) min_packets=1 runs=1 max_files=40; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
     [0-9]*) repeat=$1; shift ;;
     *) echo "ndpi-compare: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -45,6 +45,7 @@ case $kind in
     ether=()
     while IFS= read -r -d '' f; do
       [[ $(capinfos -E -T -r "$f" 2>/dev/null | awk -F'\t' '{print $2}') == ether ]] && ether+=("$f")
+      ((max_files == 0 || ${#ether[@]} < max_files)) || break
     done < <(find "$corpus/pcap" -type f -print0 | sort -z)
     mergecap -a -F pcap -w "$work/once.pcap" "${ether[@]}" 2>/dev/null
     base="${#ether[@]} Ethernet captures of the corpus"
@@ -69,7 +70,7 @@ size=$(stat -c %s "$work/merged.pcap")
 echo "capture: $base x $repeat = $packets packets, $((size >> 20)) MiB"
 cat "$work/merged.pcap" >/dev/null # into the page cache for both tools
 
-"$BTBLOCKER" detectors >/dev/null # build first, outside the measurement
+[[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || "$BTBLOCKER" detectors >/dev/null # build first, outside the measurement
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # measure NAME COMMAND...: best of RUNS runs; sets PPS_<name>
 declare -A PPS

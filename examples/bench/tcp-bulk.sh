@@ -11,12 +11,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-seconds=5 rounds=3
+seconds=5 rounds=3 warm=2
 while (($#)); do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
-    --quick) seconds=1 rounds=1; shift ;;
+    --quick) seconds=1 rounds=1 warm=0; shift ;;
     -h | --help) usage_from_header; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
@@ -44,7 +44,7 @@ for ((r = 1; r <= rounds; r++)); do
   for name in "${configs[@]}"; do
     consumer_up "${name/#no rule/no NFQUEUE rule}" ""
     # the JVM compiles its packet path during the first second or two: warm it up unmeasured
-    [[ $name == btblocker ]] && ip netns exec "$C" iperf3 -c "$SERVER4" -p 5201 -t 2 >/dev/null
+    [[ $name == btblocker && $warm != 0 ]] && ip netns exec "$C" iperf3 -c "$SERVER4" -p 5201 -t "$warm" >/dev/null
     for state in on off; do
       offloads "$state"
       iperf "$name" "$state"

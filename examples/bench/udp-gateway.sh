@@ -9,7 +9,7 @@
 # queue: this measures what the rules cost a decided flow), and a new flow with every datagram (every packet is
 # queued and inspected). FAIL_OPEN is off in both consumers, so a packet the consumer could not take is dropped, and
 # what the server counts is what was inspected. ROUNDS (default 3) rounds, each setting up every configuration in
-# turn, with one run of S seconds (default 3) per kind of traffic; medians are compared. --quick: one round of 1 s.
+# turn, with one run of S seconds (default 3) per kind of traffic; medians are compared. --quick: one round of 0.5 s.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -19,7 +19,7 @@ while (($#)); do
     --seconds) seconds=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --payload) payload=$2; shift 2 ;;
-    --quick) seconds=1 rounds=1; shift ;;
+    --quick) seconds=0.5 rounds=1; shift ;;
     -h | --help) usage_from_header; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
