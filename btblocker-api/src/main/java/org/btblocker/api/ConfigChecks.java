@@ -40,6 +40,27 @@ public final class ConfigChecks {
     }
 
     /**
+     * {@code block.getIntList(key)}, every element a TCP/UDP port from 1 to 65535 (0 is not a port a packet can
+     * carry). The one reader of port lists such as {@code whitelistPorts}.
+     *
+     * @throws ConfigException.BadValue naming {@code blockPath.key} and the first bad element
+     */
+    public static java.util.List<Integer> ports(Config block, String blockPath, String key) {
+        java.util.List<Integer> ports;
+        try {
+            ports = block.getIntList(key);
+        } catch (ConfigException.WrongType e) {
+            throw bad(block, blockPath, key, "a list of ports like [22, 80], got " + block.getValue(key).render());
+        }
+        for (int port : ports) {
+            if (port < 1 || port > 65535) {
+                throw bad(block, blockPath, key, "ports from 1 to 65535, got " + port);
+            }
+        }
+        return java.util.List.copyOf(ports);
+    }
+
+    /**
      * The error for a value of {@code key} that is not what {@code expected} says.
      *
      * @param expected what would be valid and what was found, e.g. {@code "a port from 0 to 65535, got 70000"}

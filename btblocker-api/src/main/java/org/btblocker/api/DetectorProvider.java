@@ -13,7 +13,7 @@ import com.typesafe.config.Config;
 public interface DetectorProvider {
 
     /** The API major version this module defines; the engine refuses providers built for another one. */
-    int API_VERSION = 1;
+    int API_VERSION = 2;
 
     /** Lower-case name, {@code [a-z][a-z0-9_-]*}. */
     String name();

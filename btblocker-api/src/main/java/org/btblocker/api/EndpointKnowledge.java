@@ -1,19 +1,34 @@
 package org.btblocker.api;
 
 /**
- * What the engine knows about endpoints ({@code ip:port}) across flows: which were proven to speak BitTorrent.
- * Bounded and expiring; shared by all flows of an engine. Addresses use the two-long form of
- * {@link org.btblocker.api.packet.Addresses}.
+ * What the engine knows about endpoints ({@code ip:port}) across flows, shared by all flows and queues. Bounded and
+ * expiring. Addresses use the two-long form of {@link org.btblocker.api.packet.Addresses}. Time is passed with
+ * each call ({@link FlowContext#nowNanos()}), so a lookup never depends on another thread's clock.
  *
- * <p>Detectors add peers they learn about from the protocol itself (nodes in a DHT reply, peers in a tracker
- * reply or a PEX message). Only do so from a flow that carried traffic in both directions
- * ({@link FlowContext#hasBothDirections()}), so that a spoofed one-way packet cannot plant entries.
+ * <p>Knowledge has a {@link Standing}. Only the engine proves an endpoint: a flow that a detector matched on the
+ * flow's own bytes ({@link Verdict#match}) once traffic went both ways. Detectors only <em>claim</em> endpoints
+ * that a BitTorrent message lists (DHT nodes and values, tracker peers, PEX), through
+ * {@link FlowContext#claimPeer}; a claim from one source never makes an endpoint block on its own.
  */
 public interface EndpointKnowledge {
 
-    /** True when {@code ip:port} was proven BitTorrent and has not expired. */
-    boolean isKnownPeer(long hi, long lo, int port);
+    /** How much is known about an endpoint, weakest first. */
+    enum Standing {
+        /** Nothing, or expired. */
+        UNKNOWN,
+        /** Listed as a peer by one source: a lead, not evidence. */
+        CLAIMED,
+        /** Listed by at least two independent sources (different networks). */
+        CORROBORATED,
+        /** Seen speaking BitTorrent itself, in a two-way flow. */
+        PROVEN;
 
-    /** Records {@code ip:port} as a BitTorrent endpoint (refreshes its expiry when already known). */
-    void rememberPeer(long hi, long lo, int port);
+        /** True when this standing is at least {@code other}. */
+        public boolean atLeast(Standing other) {
+            return compareTo(other) >= 0;
+        }
+    }
+
+    /** The standing of {@code ip:port} at {@code nowNanos}. Allocation-free, safe from any thread. */
+    Standing standing(long hi, long lo, int port, long nowNanos);
 }

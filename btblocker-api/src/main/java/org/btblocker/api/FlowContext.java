@@ -43,8 +43,16 @@ public interface FlowContext {
     /** Sets this detector's state slot {@code index} for this flow. */
     void setSlot(int index, long value);
 
-    /** Endpoint knowledge shared across flows. */
+    /** Endpoint knowledge shared across flows (query it with {@link #nowNanos()}). */
     EndpointKnowledge endpoints();
+
+    /**
+     * Claims that {@code ip:port} is a BitTorrent endpoint because the current packet lists it (a peer in a tracker
+     * reply, a node in a DHT reply, a PEX {@code added} entry). The engine records the claim with the packet's
+     * sender as its source, and refuses it (returns false) when the flow has not carried traffic both ways, when
+     * this packet or this source has claimed too many endpoints already, or for port 0 / an all-zero address.
+     */
+    boolean claimPeer(long hi, long lo, int port);
 
     /** The engine's clock, in nanoseconds; only differences are meaningful. */
     long nowNanos();

@@ -2,12 +2,9 @@ package org.btblocker.app;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
 
 import org.btblocker.api.ConfigChecks;
-import org.btblocker.api.ban.BanSinkProvider;
-import org.btblocker.app.policy.BanWorker;
-import org.btblocker.netfilter.firewall.FirewallSettings;
+import org.btblocker.app.bans.BanWorker;
 import org.btblocker.netfilter.nfqueue.QueueConfig;
 
 import com.typesafe.config.Config;
@@ -29,13 +26,6 @@ public final class Settings {
         BanWorker.checkSettings(c);
         ConfigChecks.intIn(c, "btblocker", "queue.count", 1, 64);
         QueueConfig.from(root);
-        FirewallSettings.from(c);
-        String sink = c.getString("banSink");
-        List<String> sinks = ServiceLoader.load(BanSinkProvider.class, Settings.class.getClassLoader()).stream()
-            .map(p -> p.get().name()).toList();
-        if (!sinks.contains(sink)) {
-            throw ConfigChecks.bad(c, "btblocker", "banSink", "one of " + sinks + ", got \"" + sink + "\"");
-        }
     }
 
     /** {@code logLevel}: debug | info | warn | error. */

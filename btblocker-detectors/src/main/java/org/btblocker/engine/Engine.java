@@ -3,18 +3,13 @@ package org.btblocker.engine;
 import java.util.List;
 import java.util.Objects;
 
-import org.btblocker.api.Detector;
 import org.btblocker.api.DetectorProvider;
 import org.btblocker.api.Direction;
 import org.btblocker.api.EndpointKnowledge;
-import org.btblocker.api.FlowContext;
-import org.btblocker.api.Interest;
 import org.btblocker.api.Verdict;
-import org.btblocker.api.packet.CidrSet;
 import org.btblocker.api.packet.PacketView;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 
 /**
@@ -28,8 +23,11 @@ import com.typesafe.config.ConfigFactory;
  *                   │ decided earlier ────────────────────────────────────────────► BLOCK / ALLOW
  *                   │ new flow: whitelistPorts / allowlist ──► ALLOW
  *                   ▼
- *                 detectors still live for this flow (bitmask), in configured order
- *                   │ one says MATCH ──► flow BLOCKED, endpoints remembered, DecisionListener ──► BLOCK
+ *                 HandshakeTracker: directions seen, TCP handshake with matching numbers
+ *                   ▼
+ *                 DetectorSet: detectors still live for this flow (bitmask), in configured order, each given the
+ *                 FlowCursor (counters, its state slots, endpoint knowledge)
+ *                   │ one says MATCH ──► flow BLOCKED, endpoints proven (two-way flows), DecisionListener ──► BLOCK
  *                   │ NOT_MINE clears its bit
  *                   ▼
  *                 no detector left, or maxPacketsPerFlow reached ──► flow ALLOWED ──────────► ALLOW
@@ -37,9 +35,10 @@ import com.typesafe.config.ConfigFactory;
  * </pre>
  *
  * <p>One engine per thread, no locks: an engine and its detectors are owned by the thread that calls
- * {@link #inspect}. Only the endpoint memory may be shared between engines ({@link Builder#shareEndpointsWith}).
- * Once the flow table has grown to its working size, {@code inspect} allocates nothing; decisions allocate one
- * {@link Decision} per decided flow, and only when a listener wants them.
+ * {@link #inspect}. The {@link EndpointMemory} is the one structure shared between engines (the daemon owns it and
+ * hands it to each queue's engine). Once the flow table has grown to its working size, {@code inspect} allocates
+ * nothing; decisions allocate one {@link Decision} per decided flow, and only when a listener wants them. Counters
+ * are published through {@link #stats()} for other threads.
  *
  * <p>It depends on {@code btblocker-api} and typesafe-config only, so a library user can run detection on any
  * packet source (a capture file, a tap, a test) without native code; the daemon feeds it from NFQUEUE.
@@ -67,77 +66,31 @@ public final class Engine {
     private static final String UNDECIDED_IDLE = "idle undecided";
     private static final String UNDECIDED_END = "undecided at end of input";
 
-    private final Detector[] detectors;
-    private final String[] detectorNames;
-    private final int[] slotBase;
-    private final int[] slotCount;
-    private final int tcpDetectors;
-    private final int udpDetectors;
-    private final int emptyPacketDetectors;
     private final FlowTable table;
     private final EndpointMemory endpoints;
-    private final boolean[] whitelistedPort = new boolean[65536];
-    private final CidrSet allowlist;
-    private final int maxPacketsPerFlow;
-    private final long tcpIdleNanos;
-    private final long udpIdleNanos;
+    private final EngineStats stats = new EngineStats();
+    private final FlowCursor cursor;
     private final DecisionListener listener;
     private final boolean reportAllowed;
-    private final Cursor cursor = new Cursor();
+    private final boolean[] whitelistedPort = new boolean[65536];
+
+    // replaced by reconfigure, on the engine's thread
+    private EngineSetup setup;
+    private DetectorSet detectors;
+    private int[] detectionSlot;
+    private EngineSettings settings;
+    private long tcpIdleNanos;
+    private long udpIdleNanos;
     private int sweepPosition;
 
-    private long packets;
-    private long flowsCreated;
-    private long flowsBlocked;
-    private long flowsAllowed;
-    private long flowsEvicted;
-    private long detectorErrors;
-
-    private Engine(Builder b, EngineSettings settings, List<DetectorProvider> providers) {
-        if (providers.size() > 31) {
-            throw new ConfigException.BadValue("btblocker.detectors", "at most 31 detectors, got " + providers.size());
-        }
-        int n = providers.size();
-        detectors = new Detector[n];
-        detectorNames = new String[n];
-        slotBase = new int[n];
-        slotCount = new int[n];
-        int slots = 0;
-        int tcp = 0, udp = 0, empty = 0;
-        for (int k = 0; k < n; k++) {
-            DetectorProvider provider = providers.get(k);
-            String name = provider.name();
-            Config own = b.root.hasPath("btblocker." + name) ? b.root.getConfig("btblocker." + name)
-                    : ConfigFactory.empty("no btblocker." + name + " block");
-            detectors[k] = Objects.requireNonNull(provider.create(own), name + " created no detector");
-            detectorNames[k] = name;
-            int wanted = provider.stateSlots();
-            if (wanted < 0 || wanted > 8) {
-                throw new IllegalStateException("detector " + name + " asks for " + wanted + " state slots (0-8)");
-            }
-            slotBase[k] = slots;
-            slotCount[k] = wanted;
-            slots += wanted;
-            Interest interest = provider.interest();
-            tcp |= interest.tcp() ? 1 << k : 0;
-            udp |= interest.udp() ? 1 << k : 0;
-            empty |= interest.emptyPackets() ? 1 << k : 0;
-        }
-        tcpDetectors = tcp;
-        udpDetectors = udp;
-        emptyPacketDetectors = empty;
-        table = new FlowTable(b.initialFlows, settings.maxFlows(), slots);
-        endpoints = b.sharedEndpoints != null ? b.sharedEndpoints
-                : new EndpointMemory(settings.endpointMemoryMaxEntries(), settings.endpointMemoryTtl().toNanos());
-        for (int port : settings.whitelistPorts()) {
-            whitelistedPort[port] = true;
-        }
-        allowlist = CidrSet.parse(settings.allowlist());
-        maxPacketsPerFlow = settings.maxPacketsPerFlow();
-        tcpIdleNanos = settings.tcpIdleTimeout().toNanos();
-        udpIdleNanos = settings.udpIdleTimeout().toNanos();
-        listener = b.listener;
-        reportAllowed = b.reportAllowed;
+    private Engine(Builder b, EngineSetup setup, EndpointMemory endpoints) {
+        this.endpoints = endpoints;
+        this.listener = b.listener;
+        this.reportAllowed = b.reportAllowed;
+        DetectorSet set = setup.newDetectorSet();
+        this.table = new FlowTable(b.initialFlows, setup.settings.maxFlows(), set.slotsPerFlow);
+        this.cursor = new FlowCursor(table, endpoints, stats);
+        apply(setup, set);
     }
 
     /**
@@ -154,6 +107,47 @@ public final class Engine {
     }
 
     /**
+     * Takes a new setup (a reload), on the engine's own thread, keeping its flows and the shared endpoint memory.
+     * Flows decided earlier stay decided; new flows follow the new whitelist, allowlist and detectors. When the
+     * detectors changed (another set, order or slot count), flows still being inspected start over with the new
+     * detectors and fresh state; when only their settings changed, their state carries on. The flow table's size
+     * stays ({@link EngineSetup#restartOnlyChanges}).
+     */
+    public void reconfigure(EngineSetup newSetup) {
+        Objects.requireNonNull(newSetup, "newSetup");
+        DetectorSet next = newSetup.newDetectorSet();
+        if (!next.sameLayoutAs(detectors)) {
+            table.reslot(next.slotsPerFlow);
+            for (int i = 0; i < table.capacity; i++) {
+                if (table.state[i] == FlowTable.INSPECTING) {
+                    table.liveDetectors[i] = next.maskFor(table.protocol[i] == PacketView.TCP);
+                } else if (table.decidedBy[i] > 0) {
+                    table.decidedBy[i] = (byte) (next.indexOf(detectors.names[table.decidedBy[i] - 1]) + 1);
+                }
+            }
+        }
+        apply(newSetup, next);
+        stats.inc(EngineStats.RECONFIGURED);
+    }
+
+    private void apply(EngineSetup newSetup, DetectorSet set) {
+        this.setup = newSetup;
+        this.detectors = set;
+        this.settings = newSetup.settings;
+        this.detectionSlot = new int[set.names.length];
+        for (int k = 0; k < set.names.length; k++) {
+            detectionSlot[k] = stats.nameSlot(set.names[k]);
+        }
+        java.util.Arrays.fill(whitelistedPort, false);
+        for (int port : settings.whitelistPorts()) {
+            whitelistedPort[port] = true;
+        }
+        tcpIdleNanos = settings.tcpIdleTimeout().toNanos();
+        udpIdleNanos = settings.udpIdleTimeout().toNanos();
+        cursor.configure(set, settings.maxClaimsPerPacket());
+    }
+
+    /**
      * Inspects one packet and says what to do with it.
      *
      * @param packet   a parsed packet ({@link PacketView#reset}); unparseable packets give {@link Action#IGNORE}
@@ -164,7 +158,7 @@ public final class Engine {
         if (!packet.isParseable()) {
             return Action.IGNORE;
         }
-        packets++;
+        stats.inc(EngineStats.PACKETS);
         sweep(nowNanos);
         int proto = packet.ipProtocol();
         long sHi = packet.srcHi(), sLo = packet.srcLo(), dHi = packet.dstHi(), dLo = packet.dstLo();
@@ -183,9 +177,15 @@ public final class Engine {
         }
         table.lastSeen[i] = nowNanos;
         boolean fromInitiator = srcIsA == ((table.flags[i] & FlowTable.INITIATOR_IS_A) != 0);
-        trackDirections(i, packet, fromInitiator);
+        HandshakeTracker.track(table, i, packet, fromInitiator);
         byte state = table.state[i];
         if (state == FlowTable.BLOCKED) {
+            // A match that proves endpoints proves them once the flow is two-way: a DHT query matched at once is
+            // proven by its response, before the detector reads what the response lists.
+            if ((table.flags[i] & (FlowTable.MATCH_PROVES | FlowTable.ENDPOINTS_PROVEN)) == FlowTable.MATCH_PROVES
+                    && HandshakeTracker.isBidirectional(table, i)) {
+                proveEndpoints(i, nowNanos);
+            }
             letMatcherLearn(i, packet, fromInitiator, nowNanos);
             count(i, fromInitiator, packet.payloadLength());
             return Action.BLOCK;
@@ -198,18 +198,19 @@ public final class Engine {
     }
 
     private Action runDetectors(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
+        DetectorSet set = detectors;
         int payload = packet.payloadLength();
-        int live = table.liveDetectors[i] & (payload > 0 ? -1 : emptyPacketDetectors);
-        Cursor flow = cursor.point(i, fromInitiator, nowNanos);
+        int live = table.liveDetectors[i] & (payload > 0 ? -1 : set.emptyPacketMask);
+        FlowCursor flow = cursor.point(i, packet, fromInitiator, nowNanos);
         while (live != 0) {
             int k = Integer.numberOfTrailingZeros(live);
             live &= live - 1;
             flow.detector = k;
             Verdict verdict;
             try {
-                verdict = detectors[k].inspect(packet, flow);
+                verdict = set.detectors[k].inspect(packet, flow);
             } catch (RuntimeException e) {
-                detectorErrors++; // fail open: this detector is done with this flow
+                stats.inc(EngineStats.DETECTOR_ERRORS); // fail open: this detector is done with this flow
                 verdict = Verdict.NOT_MINE;
             }
             if (verdict == null || verdict.kind() == Verdict.Kind.NOT_MINE) {
@@ -222,11 +223,11 @@ public final class Engine {
         }
         count(i, fromInitiator, payload);
         if (table.liveDetectors[i] == 0) {
-            allow(i, ALLOW_NO_DETECTOR, nowNanos);
+            allow(i, ALLOW_NO_DETECTOR, EngineStats.ALLOWED_NO_DETECTOR, nowNanos);
             return Action.ALLOW;
         }
-        if (table.packets[2 * i] + table.packets[2 * i + 1] >= maxPacketsPerFlow) {
-            allow(i, ALLOW_MAX_PACKETS, nowNanos);
+        if (table.packets[2 * i] + table.packets[2 * i + 1] >= settings.maxPacketsPerFlow()) {
+            allow(i, ALLOW_MAX_PACKETS, EngineStats.ALLOWED_MAX_PACKETS, nowNanos);
             return Action.ALLOW;
         }
         return Action.ACCEPT;
@@ -240,15 +241,15 @@ public final class Engine {
     private void letMatcherLearn(int i, PacketView packet, boolean fromInitiator, long nowNanos) {
         int k = table.decidedBy[i] - 1;
         if (k < 0 || packet.payloadLength() == 0
-                || table.packets[2 * i] + table.packets[2 * i + 1] >= maxPacketsPerFlow) {
+                || table.packets[2 * i] + table.packets[2 * i + 1] >= settings.maxPacketsPerFlow()) {
             return;
         }
-        Cursor flow = cursor.point(i, fromInitiator, nowNanos);
+        FlowCursor flow = cursor.point(i, packet, fromInitiator, nowNanos);
         flow.detector = k;
         try {
-            detectors[k].inspect(packet, flow);
+            detectors.detectors[k].inspect(packet, flow);
         } catch (RuntimeException e) {
-            detectorErrors++;
+            stats.inc(EngineStats.DETECTOR_ERRORS);
             table.decidedBy[i] = 0;
         }
     }
@@ -257,57 +258,24 @@ public final class Engine {
                         boolean srcIsA, long nowNanos) {
         if (table.isFull()) {
             int victim = table.evictionCandidate(hash);
-            flowsEvicted++;
+            stats.inc(EngineStats.EVICTED);
             retire(victim, UNDECIDED_EVICTED, nowNanos);
         }
         int i = table.insert(proto, aH, aL, bH, bL, portPair, hash);
-        flowsCreated++;
+        stats.inc(EngineStats.FLOWS_CREATED);
+        stats.activeFlows(table.size);
         // A SYN-ACK as the first packet seen means we missed the SYN: its receiver opened the connection.
         boolean senderInitiates = !(proto == PacketView.TCP && packet.hasTcpFlags(PacketView.SYN | PacketView.ACK));
         table.flags[i] = srcIsA == senderInitiates ? FlowTable.INITIATOR_IS_A : 0;
-        table.liveDetectors[i] = proto == PacketView.TCP ? tcpDetectors : udpDetectors;
+        table.liveDetectors[i] = detectors.maskFor(proto == PacketView.TCP);
         table.lastSeen[i] = nowNanos;
         if (whitelistedPort[packet.srcPort()] || whitelistedPort[packet.dstPort()]) {
-            allow(i, ALLOW_WHITELIST, nowNanos);
-        } else if (!allowlist.isEmpty() && (allowlist.contains(aH, aL) || allowlist.contains(bH, bL))) {
-            allow(i, ALLOW_ALLOWLIST, nowNanos);
+            allow(i, ALLOW_WHITELIST, EngineStats.ALLOWED_WHITELIST, nowNanos);
+        } else if (!settings.allowlist().isEmpty()
+                && (settings.allowlist().contains(aH, aL) || settings.allowlist().contains(bH, bL))) {
+            allow(i, ALLOW_ALLOWLIST, EngineStats.ALLOWED_ALLOWLIST, nowNanos);
         }
         return i;
-    }
-
-    /** Records which sides were seen and how far the TCP three-way handshake got (with matching numbers). */
-    private void trackDirections(int i, PacketView p, boolean fromInitiator) {
-        int f = table.flags[i];
-        f |= fromInitiator ? FlowTable.INITIATOR_SEEN : FlowTable.RESPONDER_SEEN;
-        if (p.payloadLength() > 0) {
-            f |= fromInitiator ? FlowTable.INITIATOR_PAYLOAD : FlowTable.RESPONDER_PAYLOAD;
-        }
-        if (p.ipProtocol() == PacketView.TCP) {
-            int tcpFlags = p.tcpFlags() & (PacketView.SYN | PacketView.ACK | PacketView.RST);
-            if (fromInitiator && tcpFlags == PacketView.SYN) {
-                f |= FlowTable.SYN_SEEN;
-                table.handshakeSeq[i] = (int) (p.tcpSeq() + 1);
-            } else if (!fromInitiator && tcpFlags == (PacketView.SYN | PacketView.ACK)
-                    && (f & FlowTable.SYN_SEEN) != 0 && (int) p.tcpAck() == table.handshakeSeq[i]) {
-                f |= FlowTable.SYN_ACK_SEEN;
-                table.handshakeSeq[i] = (int) (p.tcpSeq() + 1);
-            } else if (fromInitiator && tcpFlags == PacketView.ACK && (f & FlowTable.SYN_ACK_SEEN) != 0
-                    && (int) p.tcpAck() == table.handshakeSeq[i]) {
-                f |= FlowTable.HANDSHAKE_ACK_SEEN;
-            }
-        }
-        table.flags[i] = f;
-    }
-
-    private boolean isBidirectional(int i) {
-        int f = table.flags[i];
-        if (table.protocol[i] == PacketView.TCP) {
-            return (f & FlowTable.HANDSHAKE_ACK_SEEN) != 0
-                    || (f & (FlowTable.INITIATOR_PAYLOAD | FlowTable.RESPONDER_PAYLOAD))
-                    == (FlowTable.INITIATOR_PAYLOAD | FlowTable.RESPONDER_PAYLOAD);
-        }
-        return (f & (FlowTable.INITIATOR_SEEN | FlowTable.RESPONDER_SEEN))
-                == (FlowTable.INITIATOR_SEEN | FlowTable.RESPONDER_SEEN);
     }
 
     private void count(int i, boolean fromInitiator, int payload) {
@@ -322,48 +290,63 @@ public final class Engine {
     private void block(int i, int k, Verdict verdict, Direction offender, long nowNanos) {
         table.state[i] = FlowTable.BLOCKED;
         table.decidedBy[i] = (byte) (k + 1);
-        flowsBlocked++;
-        boolean bidirectional = isBidirectional(i);
-        if (verdict.provesEndpoints() && bidirectional) {
-            // The responder's port is the one it listens on; a UDP initiator also sends from its listening port.
-            boolean initiatorIsA = (table.flags[i] & FlowTable.INITIATOR_IS_A) != 0;
-            int portA = table.ports[i] >>> 16, portB = table.ports[i] & 0xffff;
-            endpoints.setNow(nowNanos);
-            if (initiatorIsA) {
-                endpoints.rememberPeer(table.bHi[i], table.bLo[i], portB);
-            } else {
-                endpoints.rememberPeer(table.aHi[i], table.aLo[i], portA);
-            }
-            if (table.protocol[i] == PacketView.UDP) {
-                if (initiatorIsA) {
-                    endpoints.rememberPeer(table.aHi[i], table.aLo[i], portA);
-                } else {
-                    endpoints.rememberPeer(table.bHi[i], table.bLo[i], portB);
-                }
+        stats.inc(EngineStats.FLOWS_BLOCKED);
+        stats.detected(detectionSlot[k]);
+        boolean bidirectional = HandshakeTracker.isBidirectional(table, i);
+        if (verdict.provesEndpoints()) {
+            table.flags[i] |= FlowTable.MATCH_PROVES;
+            if (bidirectional) {
+                proveEndpoints(i, nowNanos);
             }
         }
         if (listener != null) {
-            listener.onDecision(decision(i, true, detectorNames[k], verdict.reason(), offender, bidirectional,
+            listener.onDecision(decision(i, true, detectors.names[k], verdict.reason(), offender, bidirectional,
                     verdict.provesEndpoints(), nowNanos));
         }
     }
 
-    private void allow(int i, String reason, long nowNanos) {
+    /** Proves the listening endpoints of two-way flow {@code i}, which a detector matched on its own bytes. */
+    private void proveEndpoints(int i, long nowNanos) {
+        table.flags[i] |= FlowTable.ENDPOINTS_PROVEN;
+        // The responder's port is the one it listens on; a UDP initiator also sends from its listening port.
+        boolean initiatorIsA = (table.flags[i] & FlowTable.INITIATOR_IS_A) != 0;
+        int portA = table.ports[i] >>> 16, portB = table.ports[i] & 0xffff;
+        if (initiatorIsA) {
+            endpoints.prove(table.bHi[i], table.bLo[i], portB, nowNanos);
+        } else {
+            endpoints.prove(table.aHi[i], table.aLo[i], portA, nowNanos);
+        }
+        if (table.protocol[i] == PacketView.UDP) {
+            if (initiatorIsA) {
+                endpoints.prove(table.aHi[i], table.aLo[i], portA, nowNanos);
+            } else {
+                endpoints.prove(table.bHi[i], table.bLo[i], portB, nowNanos);
+            }
+        }
+    }
+
+    private void allow(int i, String reason, int counter, long nowNanos) {
         table.state[i] = FlowTable.ALLOWED;
-        flowsAllowed++;
+        stats.inc(counter);
         if (listener != null && reportAllowed) {
-            listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR, isBidirectional(i), false,
-                    nowNanos));
+            listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR,
+                    HandshakeTracker.isBidirectional(table, i), false, nowNanos));
         }
     }
 
     /** Removes entry {@code i}; an undecided flow is reported as allowed with {@code reason}. */
     private void retire(int i, String reason, long nowNanos) {
-        if (table.state[i] == FlowTable.INSPECTING && listener != null && reportAllowed) {
-            listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR, isBidirectional(i), false,
-                    nowNanos));
+        if (table.state[i] == FlowTable.INSPECTING) {
+            if (reason == UNDECIDED_IDLE) {
+                stats.inc(EngineStats.RETIRED_IDLE);
+            }
+            if (listener != null && reportAllowed) {
+                listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR,
+                        HandshakeTracker.isBidirectional(table, i), false, nowNanos));
+            }
         }
         table.remove(i);
+        stats.activeFlows(table.size);
     }
 
     private Decision decision(int i, boolean blocked, String detector, String reason, Direction offender,
@@ -401,146 +384,38 @@ public final class Engine {
             for (int i = 0; i < table.capacity; i++) {
                 if (table.state[i] == FlowTable.INSPECTING) {
                     listener.onDecision(decision(i, false, null, UNDECIDED_END, Direction.INITIATOR,
-                            isBidirectional(i), false, nowNanos));
+                            HandshakeTracker.isBidirectional(table, i), false, nowNanos));
                 }
             }
         }
         table.clearAll();
+        stats.activeFlows(0);
     }
 
     /** Forgets every flow without reporting anything; keeps the table's memory (benchmarks, tests). */
     public void clearFlows() {
         table.clearAll();
+        stats.activeFlows(0);
     }
 
     /** The names of the active detectors, in the order they run. */
     public List<String> detectorNames() {
-        return List.of(detectorNames);
+        return List.of(detectors.names);
     }
 
-    /** The endpoint memory, shared by the detectors of this engine. */
+    /** The setup in force. */
+    public EngineSetup setup() {
+        return setup;
+    }
+
+    /** The endpoint memory this engine reads and proves into (shared with other engines of a daemon). */
     public EndpointKnowledge endpoints() {
         return endpoints;
     }
 
-    /** Packets inspected (parseable TCP/UDP). */
-    public long packets() {
-        return packets;
-    }
-
-    /** Flows added to the table. */
-    public long flowsCreated() {
-        return flowsCreated;
-    }
-
-    /** Flows decided BitTorrent. */
-    public long flowsBlocked() {
-        return flowsBlocked;
-    }
-
-    /** Flows decided clean. */
-    public long flowsAllowed() {
-        return flowsAllowed;
-    }
-
-    /** Flows pushed out of a full table. */
-    public long flowsEvicted() {
-        return flowsEvicted;
-    }
-
-    /** Flows in the table now. */
-    public int activeFlows() {
-        return table.size;
-    }
-
-    /** Detector calls that threw (each removed that detector from its flow). */
-    public long detectorErrors() {
-        return detectorErrors;
-    }
-
-    /** The engine's view of the current flow, handed to detectors; re-pointed for every call. */
-    private final class Cursor implements FlowContext {
-        int entry;
-        int detector;
-        Direction direction;
-        long now;
-
-        /** Re-points the cursor at flow entry {@code i} for a packet from one side, at time {@code nowNanos}. */
-        Cursor point(int i, boolean fromInitiator, long nowNanos) {
-            entry = i;
-            direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
-            now = nowNanos;
-            return this;
-        }
-
-        @Override
-        public Direction direction() {
-            return direction;
-        }
-
-        @Override
-        public int packetIndex() {
-            return table.packets[2 * entry] + table.packets[2 * entry + 1];
-        }
-
-        @Override
-        public int packetIndexInDirection() {
-            return table.packets[2 * entry + direction.ordinal()];
-        }
-
-        @Override
-        public int payloadIndex() {
-            return table.payloadPackets[2 * entry] + table.payloadPackets[2 * entry + 1];
-        }
-
-        @Override
-        public int payloadIndexInDirection() {
-            return table.payloadPackets[2 * entry + direction.ordinal()];
-        }
-
-        @Override
-        public long bytesSoFar() {
-            return table.bytes[2 * entry] + table.bytes[2 * entry + 1];
-        }
-
-        @Override
-        public long bytesInDirection() {
-            return table.bytes[2 * entry + direction.ordinal()];
-        }
-
-        @Override
-        public boolean hasBothDirections() {
-            int both = FlowTable.INITIATOR_SEEN | FlowTable.RESPONDER_SEEN;
-            return (table.flags[entry] & both) == both;
-        }
-
-        @Override
-        public long slot(int index) {
-            return table.slots[slotIndex(index)];
-        }
-
-        @Override
-        public void setSlot(int index, long value) {
-            table.slots[slotIndex(index)] = value;
-        }
-
-        private int slotIndex(int index) {
-            if (index < 0 || index >= slotCount[detector]) {
-                throw new IndexOutOfBoundsException("state slot " + index + " of " + detectorNames[detector]);
-            }
-            return entry * table.slotsPerFlow + slotBase[detector] + index;
-        }
-
-        @Override
-        public EndpointKnowledge endpoints() {
-            endpoints.setNow(now);
-            return endpoints;
-        }
-
-        @Override
-        public long nowNanos() {
-            return now;
-        }
+    /** This engine's counters, readable from any thread. */
+    public EngineStats stats() {
+        return stats;
     }
 
     /** Builds an {@link Engine}: settings are read and every detector is created here, eagerly. */
@@ -549,9 +424,10 @@ public final class Engine {
         private DecisionListener listener;
         private boolean reportAllowed;
         private ClassLoader classLoader = Engine.class.getClassLoader();
-        private EndpointMemory sharedEndpoints;
+        private EndpointMemory endpoints;
         private int initialFlows = 1024;
         private List<DetectorProvider> providers;
+        private EngineSetup setup;
 
         private Builder(Config root) {
             this.root = Objects.requireNonNull(root, "root");
@@ -581,9 +457,18 @@ public final class Engine {
             return this;
         }
 
-        /** Share the endpoint memory of another engine (one engine per queue thread, one memory per daemon). */
-        public Builder shareEndpointsWith(Engine other) {
-            this.sharedEndpoints = other.endpoints;
+        /** Use a setup built earlier (the daemon builds one per configuration and shares it between queues). */
+        public Builder setup(EngineSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
+            return this;
+        }
+
+        /**
+         * Share this endpoint memory (one per daemon, for every queue's engine); by default the engine makes its
+         * own from {@code btblocker.endpointMemory}.
+         */
+        public Builder endpoints(EndpointMemory endpoints) {
+            this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
             return this;
         }
 
@@ -596,17 +481,14 @@ public final class Engine {
         /**
          * Reads the settings, selects and creates the detectors.
          *
-         * @throws ConfigException naming the key path of a missing or invalid setting or an unknown detector
+         * @throws com.typesafe.config.ConfigException naming the key path of a missing or invalid setting or an
+         *         unknown detector
          */
         public Engine build() {
-            EngineSettings settings = EngineSettings.from(root);
-            List<DetectorProvider> selected;
-            if (providers != null) {
-                selected = providers;
-            } else {
-                selected = DetectorRegistry.discover(classLoader).select(root);
-            }
-            return new Engine(this, settings, selected);
+            EngineSetup chosen = setup != null ? setup
+                    : providers != null ? EngineSetup.of(root, providers) : EngineSetup.of(root, classLoader);
+            EndpointMemory memory = endpoints != null ? endpoints : EndpointMemory.from(chosen.root());
+            return new Engine(this, chosen, memory);
         }
     }
 }

@@ -22,12 +22,12 @@ final class FlowTable {
     /** {@link #flags} bits. */
     static final int INITIATOR_IS_A = 1, INITIATOR_SEEN = 1 << 1, RESPONDER_SEEN = 1 << 2, SYN_SEEN = 1 << 3,
             SYN_ACK_SEEN = 1 << 4, HANDSHAKE_ACK_SEEN = 1 << 5, INITIATOR_PAYLOAD = 1 << 6,
-            RESPONDER_PAYLOAD = 1 << 7;
+            RESPONDER_PAYLOAD = 1 << 7, MATCH_PROVES = 1 << 8, ENDPOINTS_PROVEN = 1 << 9;
 
     private static final int EVICTION_SAMPLE = 16;
 
     private final int maxCapacity;
-    final int slotsPerFlow;
+    int slotsPerFlow;
     private final long seed;
 
     int capacity;
@@ -240,6 +240,15 @@ final class FlowTable {
         handshakeSeq[i] = 0;
         decidedBy[i] = 0;
         Arrays.fill(slots, i * slotsPerFlow, (i + 1) * slotsPerFlow, 0L);
+    }
+
+    /**
+     * Gives every entry a fresh, zeroed row of {@code newSlotsPerFlow} detector slots (a reload changed the
+     * detectors); keys, counters and decisions stay.
+     */
+    void reslot(int newSlotsPerFlow) {
+        slotsPerFlow = newSlotsPerFlow;
+        slots = new long[Math.max(1, newSlotsPerFlow * capacity)];
     }
 
     /** Empties the table without giving back its memory. */

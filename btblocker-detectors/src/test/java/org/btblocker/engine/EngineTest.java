@@ -81,7 +81,7 @@ class EngineTest {
 
         assertThat(marker.seen).containsExactly("INITIATOR#0/0 calls=1 both=false", "RESPONDER#1/0 calls=2 both=true",
                 "INITIATOR#2/1 calls=3 both=true"); // the matcher still sees packets, to learn from replies
-        assertThat(engine.activeFlows()).isEqualTo(1);
+        assertThat(engine.stats().snapshot().activeFlows()).isEqualTo(1);
         assertThat(decisions).hasSize(1);
         Decision d = decisions.get(0);
         assertThat(d.blocked()).isTrue();
@@ -159,7 +159,7 @@ class EngineTest {
     void aThrowingDetectorIsCountedAndTheFlowFailsOpen() {
         Engine engine = engine("btblocker.whitelistPorts = []", new MarkerProvider(Interest.UDP_PAYLOAD));
         assertThat(engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "!"), 0)).isEqualTo(Engine.Action.ALLOW);
-        assertThat(engine.detectorErrors()).isEqualTo(1);
+        assertThat(engine.stats().snapshot().detectorErrors()).isEqualTo(1);
     }
 
     @Test
@@ -167,7 +167,7 @@ class EngineTest {
         Engine engine = engine("", new MarkerProvider(Interest.UDP_PAYLOAD));
         PacketView garbage = new PacketView().reset(java.nio.ByteBuffer.wrap(new byte[] {0x45, 0, 0}), 0, 3);
         assertThat(engine.inspect(garbage, 0)).isEqualTo(Engine.Action.IGNORE);
-        assertThat(engine.packets()).isZero();
+        assertThat(engine.stats().snapshot().packets()).isZero();
     }
 
     @Test
@@ -201,8 +201,12 @@ class EngineTest {
         assertThat(decisions.get(0).initiator()).isEqualTo("10.0.0.1:999");
     }
 
+    private static org.btblocker.api.EndpointKnowledge.Standing standing(Engine engine, long ipv4, int port) {
+        return engine.endpoints().standing(0, org.btblocker.api.packet.Addresses.ipv4Lo(ipv4), port, 10);
+    }
+
     @Test
-    void matchedTwoWayFlowsTeachEndpointsAndLaterFlowsToThemMatch() {
+    void matchedTwoWayFlowsProveEndpointsAndLaterFlowsToThemAreJudgedByTheirOpening() {
         MarkerProvider marker = new MarkerProvider(Interest.UDP_PAYLOAD);
         Config root = ConfigFactory.parseString("btblocker.whitelistPorts = []")
                 .withFallback(ConfigFactory.defaultReference()).resolve();
@@ -211,18 +215,29 @@ class EngineTest {
 
         engine.inspect(udp("10.0.0.1", 6881, "10.0.0.2", 51413, "q"), 0);
         engine.inspect(udp("10.0.0.2", 51413, "10.0.0.1", 6881, "BT"), 1);
-        assertThat(engine.endpoints().isKnownPeer(0, org.btblocker.api.packet.Addresses.ipv4Lo(0x0a000002L), 51413))
-                .isTrue();
+        assertThat(standing(engine, 0x0a000002L, 51413)).isEqualTo(
+                org.btblocker.api.EndpointKnowledge.Standing.PROVEN);
 
+        // A bare SYN to the proven endpoint is only suspect; the connection refused (RST) blocks it.
         PacketView syn = Packets.tcp("10.0.0.7", 40000, "10.0.0.2", 51413, PacketView.SYN, 1, 0, new byte[0]).view();
-        assertThat(engine.inspect(syn, 2)).isEqualTo(Engine.Action.BLOCK);
+        assertThat(engine.inspect(syn, 2)).isEqualTo(Engine.Action.ACCEPT);
+        PacketView rst = Packets.tcp("10.0.0.2", 51413, "10.0.0.7", 40000, PacketView.RST | PacketView.ACK, 0, 2,
+                new byte[0]).view();
+        assertThat(engine.inspect(rst, 3)).isEqualTo(Engine.Action.BLOCK);
         assertThat(decisions.get(1).detector()).isEqualTo("endpoint");
         assertThat(decisions.get(1).provesEndpoints()).isFalse();
 
-        // A one-way (possibly spoofed) match teaches nothing.
-        engine.inspect(udp("10.0.0.50", 7000, "10.0.0.60", 8000, "BT"), 3);
-        assertThat(engine.endpoints().isKnownPeer(0, org.btblocker.api.packet.Addresses.ipv4Lo(0x0a00003cL), 8000))
-                .isFalse();
+        // Random bytes to it are blocked; an HTTP request to it is left alone: the flow speaks another protocol.
+        PacketView random = Packets.tcp("10.0.0.8", 40001, "10.0.0.2", 51413, PacketView.ACK | PacketView.PSH, 1, 1,
+                new byte[] {(byte) 0x9f, 0x31, (byte) 0xe2, 0x07, 0x55, (byte) 0xc8, 0x6a, 0x13}).view();
+        assertThat(engine.inspect(random, 4)).isEqualTo(Engine.Action.BLOCK);
+        PacketView http = Packets.tcp("10.0.0.9", 40002, "10.0.0.2", 51413, PacketView.ACK | PacketView.PSH, 1, 1,
+                Packets.ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).view();
+        assertThat(engine.inspect(http, 5)).isNotEqualTo(Engine.Action.BLOCK);
+
+        // A one-way (possibly spoofed) match proves nothing.
+        engine.inspect(udp("10.0.0.50", 7000, "10.0.0.60", 8000, "BT"), 6);
+        assertThat(standing(engine, 0x0a00003cL, 8000)).isEqualTo(org.btblocker.api.EndpointKnowledge.Standing.UNKNOWN);
     }
 
     @Test
@@ -231,14 +246,14 @@ class EngineTest {
                 new MarkerProvider(Interest.UDP_PAYLOAD));
         engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 0);
         engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 11 * SECOND);
-        assertThat(engine.flowsCreated()).isEqualTo(2);
+        assertThat(engine.stats().snapshot().flowsCreated()).isEqualTo(2);
         assertThat(decisions).extracting(Decision::reason).containsExactly("idle undecided");
 
         for (int n = 0; n < 10_000; n++) {
             engine.inspect(udp("10.1.0.1", 1 + n, "10.0.0.2", 2, "x"), 12 * SECOND);
         }
-        assertThat(engine.activeFlows()).isLessThanOrEqualTo(96);
-        assertThat(engine.flowsEvicted()).isGreaterThan(9_000);
+        assertThat(engine.stats().snapshot().activeFlows()).isLessThanOrEqualTo(96);
+        assertThat(engine.stats().snapshot().evicted()).isGreaterThan(9_000);
     }
 
     @Test
@@ -247,7 +262,7 @@ class EngineTest {
         engine.inspect(udp("10.0.0.1", 1, "10.0.0.2", 2, "x"), 0);
         engine.flush(1);
         assertThat(decisions).extracting(Decision::reason).containsExactly("undecided at end of input");
-        assertThat(engine.activeFlows()).isZero();
+        assertThat(engine.stats().snapshot().activeFlows()).isZero();
     }
 
     @Test

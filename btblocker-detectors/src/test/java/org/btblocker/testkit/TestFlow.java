@@ -1,6 +1,8 @@
 package org.btblocker.testkit;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.btblocker.api.Detector;
@@ -23,18 +25,17 @@ import org.btblocker.api.packet.PacketView;
  */
 public final class TestFlow implements FlowContext {
 
-    /** Endpoint memory of a test: a set of "ip:port" strings. */
+    /**
+     * Endpoint memory of a test: {@link #peers} holds the "ip:port" strings the detector claimed, {@link #standings}
+     * what a test says is known.
+     */
     public static final class Endpoints implements EndpointKnowledge {
         public final Set<String> peers = new HashSet<>();
+        public final Map<String, Standing> standings = new HashMap<>();
 
         @Override
-        public boolean isKnownPeer(long hi, long lo, int port) {
-            return peers.contains(Addresses.format(hi, lo, port));
-        }
-
-        @Override
-        public void rememberPeer(long hi, long lo, int port) {
-            peers.add(Addresses.format(hi, lo, port));
+        public Standing standing(long hi, long lo, int port, long nowNanos) {
+            return standings.getOrDefault(Addresses.format(hi, lo, port), Standing.UNKNOWN);
         }
     }
 
@@ -58,6 +59,13 @@ public final class TestFlow implements FlowContext {
     public TestFlow(Detector detector, Endpoints endpoints) {
         this.detector = detector;
         this.endpoints = endpoints;
+    }
+
+    /** A flow context without a detector that has seen both directions, for calling parsers that claim peers. */
+    public static TestFlow twoWay() {
+        TestFlow f = new TestFlow(null);
+        f.both = true;
+        return f;
     }
 
     /** Feeds one packet through the detector (empty packets too) and returns its verdict. */
@@ -107,5 +115,15 @@ public final class TestFlow implements FlowContext {
     @Override public long slot(int index) { return slots[index]; }
     @Override public void setSlot(int index, long value) { slots[index] = value; }
     @Override public EndpointKnowledge endpoints() { return endpoints; }
+
+    /** As the engine: claims only from a flow seen both ways, port 0 refused. */
+    @Override
+    public boolean claimPeer(long hi, long lo, int port) {
+        if (!both || port <= 0) {
+            return false;
+        }
+        endpoints.peers.add(Addresses.format(hi, lo, port));
+        return true;
+    }
     @Override public long nowNanos() { return now; }
 }

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the ban sinks: {@link org.btblocker.bansink.BanDurations} (the one reader of {@code banDuration})
- * and the {@code log} sink, which bans nothing and only logs (for dry runs and hosts without ipset or nftables).
+ * Shared pieces of the built-in ban sinks: the {@code log} sink, which bans nothing and only logs (for dry runs and
+ * hosts without ipset or nftables), and {@link org.btblocker.bansink.BanEntries} for the kernel listings.
  */
 package org.btblocker.bansink;

@@ -12,7 +12,7 @@ import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
-import org.btblocker.bansink.BanDurations;
+import org.btblocker.api.ban.BanDurations;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.Errno;
 import org.btblocker.netlink.MessageWriter;
@@ -40,17 +40,20 @@ final class IpsetBanSink implements BanSink {
     }
 
     /**
-     * Negotiates the protocol and makes sure both sets exist with the right type.
+     * Negotiates the protocol and, with {@code create}, makes sure both sets exist with the right type; without it
+     * nothing is created (a missing set shows up as an error of the operation that needs it).
      *
      * @throws BanException one line naming what is wrong; the channel is left open (the caller owns it)
      */
-    static IpsetBanSink open(NetlinkChannel channel, IpsetSettings settings) throws BanException {
+    static IpsetBanSink open(NetlinkChannel channel, IpsetSettings settings, boolean create) throws BanException {
         int protocol = negotiate(channel);
         IpsetBanSink sink = new IpsetBanSink(channel, settings, protocol);
-        sink.ensureSet(settings.ipsetName(), NFPROTO_IPV4);
-        sink.ensureSet(settings.ipsetName6(), NFPROTO_IPV6);
-        log.info("ipset sink ready: sets {} and {} (ipset protocol {})", settings.ipsetName(),
-                settings.ipsetName6(), protocol);
+        if (create) {
+            sink.ensureSet(settings.ipsetName(), NFPROTO_IPV4);
+            sink.ensureSet(settings.ipsetName6(), NFPROTO_IPV6);
+            log.info("ipset sink ready: sets {} and {} (ipset protocol {})", settings.ipsetName(),
+                    settings.ipsetName6(), protocol);
+        }
         return sink;
     }
 
@@ -178,6 +181,11 @@ final class IpsetBanSink implements BanSink {
     }
 
     /** Dumps both sets (IPSET_CMD_LIST); a set that vanished counts as empty. */
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
     @Override
     public List<BanEntry> list() throws BanException {
         List<BanEntry> out = new ArrayList<>();

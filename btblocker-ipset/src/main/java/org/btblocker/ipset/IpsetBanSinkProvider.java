@@ -1,17 +1,19 @@
 package org.btblocker.ipset;
 
-import com.typesafe.config.Config;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanSink;
+import org.btblocker.api.ban.BanSinkContext;
 import org.btblocker.api.ban.BanSinkProvider;
+import org.btblocker.api.ban.BanSinkSetup;
 import org.btblocker.netlink.Netlink;
 import org.btblocker.netlink.NetlinkChannel;
 import org.btblocker.netlink.NetlinkException;
 import org.btblocker.netlink.NetlinkSocket;
 
 /**
- * The {@code ipset} ban sink ({@code btblocker.banSink = ipset}): bans go into the {@code hash:ip} sets
- * {@code btblocker.ipsetName} (IPv4) and {@code ipsetName + "6"} (IPv6), talking ipset's netlink protocol directly.
+ * The {@code ipset} ban sink ({@code btblocker.banSinks = [ipset]}): bans go into the {@code hash:ip} sets
+ * {@code btblocker.ipsetName} (IPv4) and {@code ipsetName + "6"} (IPv6), talking ipset's netlink protocol directly;
+ * the firewall drops their members with {@code -m set --match-set NAME src}.
  */
 public final class IpsetBanSinkProvider implements BanSinkProvider {
 
@@ -24,8 +26,17 @@ public final class IpsetBanSinkProvider implements BanSinkProvider {
     }
 
     @Override
-    public BanSink create(Config btblocker) throws BanException {
-        IpsetSettings settings = IpsetSettings.from(btblocker);
+    public String description() {
+        return "kernel ipsets (hash:ip with timeouts), btblocker.ipsetName and its IPv6 sibling";
+    }
+
+    @Override
+    public BanSinkSetup configure(BanSinkContext context) {
+        return IpsetSettings.from(context);
+    }
+
+    /** Opens a netlink channel and the sink; {@code create}: make the sets when missing. */
+    static BanSink open(IpsetSettings settings, boolean create) throws BanException {
         NetlinkSocket socket;
         try {
             socket = NetlinkSocket.open(Netlink.NETLINK_NETFILTER);
@@ -34,7 +45,7 @@ public final class IpsetBanSinkProvider implements BanSinkProvider {
         }
         NetlinkChannel channel = new NetlinkChannel(socket);
         try {
-            return IpsetBanSink.open(channel, settings);
+            return IpsetBanSink.open(channel, settings, create);
         } catch (BanException | RuntimeException e) {
             channel.close();
             throw e;

@@ -8,7 +8,7 @@ import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
-import org.btblocker.bansink.BanDurations;
+import org.btblocker.api.ban.BanDurations;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.Errno;
 import org.btblocker.netlink.MessageWriter;
@@ -39,11 +39,14 @@ final class NftSetBanSink implements BanSink {
     }
 
     /**
-     * Creates the table and both sets when missing.
+     * With {@code create}, creates the table and both sets when missing; without it creates nothing.
      *
      * @throws BanException one line naming what is wrong; the channel is left open (the caller owns it)
      */
-    static NftSetBanSink open(NetlinkChannel channel, NftSetSettings settings) throws BanException {
+    static NftSetBanSink open(NetlinkChannel channel, NftSetSettings settings, boolean create) throws BanException {
+        if (!create) {
+            return new NftSetBanSink(channel, settings);
+        }
         MessageWriter w = channel.writer();
         NftSetCodec.batchBegin(w, channel.nextSeq());
         NftSetCodec.newTable(w, channel.nextSeq(), settings.table());
@@ -125,6 +128,11 @@ final class NftSetBanSink implements BanSink {
     }
 
     /** Dumps both sets (NFT_MSG_GETSETELEM); a missing table or set counts as empty. */
+    @Override
+    public boolean canList() {
+        return true;
+    }
+
     @Override
     public List<BanEntry> list() throws BanException {
         List<BanEntry> out = new ArrayList<>();

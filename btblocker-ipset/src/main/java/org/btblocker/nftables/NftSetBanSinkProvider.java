@@ -1,19 +1,19 @@
 package org.btblocker.nftables;
 
-import com.typesafe.config.Config;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanSink;
+import org.btblocker.api.ban.BanSinkContext;
 import org.btblocker.api.ban.BanSinkProvider;
-import org.btblocker.bansink.BanDurations;
+import org.btblocker.api.ban.BanSinkSetup;
 import org.btblocker.netlink.Netlink;
 import org.btblocker.netlink.NetlinkChannel;
 import org.btblocker.netlink.NetlinkException;
 import org.btblocker.netlink.NetlinkSocket;
 
 /**
- * The {@code nftables} ban sink ({@code btblocker.banSink = nftables}): bans go into the sets
+ * The {@code nftables} ban sink ({@code btblocker.banSinks = [nftables]}): bans go into the sets
  * {@code btblocker.nftables.set4} / {@code set6} of the table {@code inet btblocker.nftables.table}, over nf_tables
- * netlink.
+ * netlink; the firewall adds the chains that drop their members.
  */
 public final class NftSetBanSinkProvider implements BanSinkProvider {
 
@@ -26,9 +26,17 @@ public final class NftSetBanSinkProvider implements BanSinkProvider {
     }
 
     @Override
-    public BanSink create(Config btblocker) throws BanException {
-        NftSetSettings settings = NftSetSettings.from(btblocker);
-        BanDurations.parse(btblocker, "banDuration");      // checked at startup like every other key
+    public String description() {
+        return "nftables sets (flags timeout) in our own inet table, btblocker.nftables.*";
+    }
+
+    @Override
+    public BanSinkSetup configure(BanSinkContext context) {
+        return NftSetSettings.from(context);
+    }
+
+    /** Opens a netlink channel and the sink; {@code create}: make the table and sets when missing. */
+    static BanSink open(NftSetSettings settings, boolean create) throws BanException {
         NetlinkSocket socket;
         try {
             socket = NetlinkSocket.open(Netlink.NETLINK_NETFILTER);
@@ -37,7 +45,7 @@ public final class NftSetBanSinkProvider implements BanSinkProvider {
         }
         NetlinkChannel channel = new NetlinkChannel(socket);
         try {
-            return NftSetBanSink.open(channel, settings);
+            return NftSetBanSink.open(channel, settings, create);
         } catch (BanException | RuntimeException e) {
             channel.close();
             throw e;

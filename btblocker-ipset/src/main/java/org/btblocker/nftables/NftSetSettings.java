@@ -1,49 +1,72 @@
 package org.btblocker.nftables;
 
+import org.btblocker.api.ConfigChecks;
+import org.btblocker.api.ban.BanException;
+import org.btblocker.api.ban.BanSink;
+import org.btblocker.api.ban.BanSinkContext;
+import org.btblocker.api.ban.BanSinkSetup;
+import org.btblocker.api.ban.Enforcement;
+
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import java.util.regex.Pattern;
 
 /**
- * What the nftables sink needs.
+ * What the nftables sink needs, read and checked without touching the kernel; the one validator of
+ * {@code btblocker.nftables.*} (names follow {@link Enforcement.NftSetMatch}).
  *
  * @param table our table (family inet)
  * @param set4  the IPv4 set in it
  * @param set6  the IPv6 set in it
  */
-record NftSetSettings(String table, String set4, String set6) {
-
-    // NFT_NAME_MAXLEN is 256; nft's own parser wants identifiers. Keep to the safe subset.
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+record NftSetSettings(String table, String set4, String set6) implements BanSinkSetup {
 
     NftSetSettings {
-        check(table, "nftables.table");
-        check(set4, "nftables.set4");
-        check(set6, "nftables.set6");
         if (set4.equals(set6)) {
-            throw new IllegalArgumentException("nftables.set6: must differ from nftables.set4");
+            throw new IllegalArgumentException("set6: must differ from nftables.set4");
         }
+        new Enforcement.NftSetMatch(table, set4, set6);
     }
 
-    private static void check(String name, String key) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(key + ": expected a name of letters, digits and _, got \"" + name
-                    + "\"");
+    /** Reads {@code btblocker.nftables.table|set4|set6}. */
+    static NftSetSettings from(BanSinkContext context) {
+        Config b = context.btblocker();
+        String table = name(b, "nftables.table");
+        String set4 = name(b, "nftables.set4");
+        String set6 = name(b, "nftables.set6");
+        if (set4.equals(set6)) {
+            throw ConfigChecks.bad(b, "btblocker", "nftables.set6", "a name other than nftables.set4 (\"" + set4
+                    + "\")");
         }
+        return new NftSetSettings(table, set4, set6);
     }
 
-    /** Reads {@code nftables.table|set4|set6} from the btblocker block. */
-    static NftSetSettings from(Config btblocker) {
-        String table = btblocker.getString("nftables.table");
-        String set4 = btblocker.getString("nftables.set4");
-        String set6 = btblocker.getString("nftables.set6");
+    private static String name(Config b, String key) {
+        String value = b.getString(key);
         try {
-            return new NftSetSettings(table, set4, set6);
+            new Enforcement.NftSetMatch(value, "a", "b");
         } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            String key = message.substring(0, message.indexOf(':'));
-            throw new ConfigException.BadValue(btblocker.hasPath(key) ? btblocker.getValue(key).origin()
-                    : btblocker.origin(), "btblocker." + key, message.substring(message.indexOf(':') + 2));
+            throw ConfigChecks.bad(b, "btblocker", key, "a name of letters, digits and _ (at most 63, not starting "
+                    + "with a digit), got \"" + value + "\"");
         }
+        return value;
+    }
+
+    @Override
+    public String describe() {
+        return "nftables table inet " + table + ", sets " + set4 + ", " + set6;
+    }
+
+    @Override
+    public Enforcement enforcement() {
+        return new Enforcement.NftSetMatch(table, set4, set6);
+    }
+
+    @Override
+    public BanSink open() throws BanException {
+        return NftSetBanSinkProvider.open(this, true);
+    }
+
+    @Override
+    public BanSink openExisting() throws BanException {
+        return NftSetBanSinkProvider.open(this, false);
     }
 }

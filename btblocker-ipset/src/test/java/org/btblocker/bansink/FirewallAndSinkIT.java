@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.btblocker.api.ban.BanFeed;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
+import org.btblocker.api.ban.BanSinkContext;
 import org.btblocker.api.ban.BanSinkProvider;
+import org.btblocker.api.ban.BanSinkSetup;
 import org.btblocker.netfilter.firewall.Command;
 import org.btblocker.netfilter.firewall.CommandRunner;
 import org.btblocker.netfilter.firewall.FirewallManager;
@@ -55,60 +59,64 @@ class FirewallAndSinkIT {
         };
     }
 
-    private Config config(String sink) {
-        return ConfigFactory.parseString("btblocker { banSink = " + sink + ", interfaces = [lo] }")
+    private Config config() {
+        return ConfigFactory.parseString("btblocker { interfaces = [lo] }")
                 .withFallback(ConfigFactory.defaultReference()).resolve().getConfig("btblocker");
     }
 
-    private BanSink sink(BanSinkProvider provider, Config c) throws Exception {
-        try (NetNs in = NetNs.enter(ns.name())) {
-            return provider.create(c);
-        }
-    }
-
-    private void check(BanSinkProvider provider, String sinkName, boolean firewallFirst) throws Exception {
-        Config c = config(sinkName);
-        FirewallPlan plan = FirewallPlan.of(FirewallSettings.from(c));
+    /**
+     * As the daemon does: configure (no side effect), open (creates the sets), then install the rules that match
+     * them; with {@code reopen}, a second daemon start finds the sets and rules there and takes them over.
+     */
+    private void check(BanSinkProvider provider, boolean reopen) throws Exception {
+        Config c = config();
+        BanSinkSetup setup = provider.configure(new BanSinkContext(c, ConfigFactory.empty(), Duration.ofHours(5),
+                Path.of("/nonexistent"), BanFeed.NONE));
+        FirewallPlan plan = FirewallPlan.of(FirewallSettings.from(c, List.of(setup.enforcement())));
         FirewallManager firewall = new FirewallManager(inNamespace());
         BanSink sink;
-        if (firewallFirst) {
-            firewall.install(plan);
-            sink = sink(provider, c);
-        } else {
-            sink = sink(provider, c);
+        try (NetNs in = NetNs.enter(ns.name())) {
+            sink = setup.open();
+        }
+        firewall.install(plan);
+        if (reopen) {
+            sink.close();
+            try (NetNs in = NetNs.enter(ns.name())) {
+                sink = setup.open();
+            }
             firewall.install(plan);
         }
-        try (sink) {
+        try (BanSink open = sink) {
             InetAddress a = InetAddress.getByName("203.0.113.5");
-            sink.ban(new BanRequest(a, Duration.ofMinutes(10), "test", "shared sets"));
-            assertThat(sink.isBanned(a)).isTrue();
+            open.ban(new BanRequest(a, Duration.ofMinutes(10), "test", "shared sets"));
+            assertThat(open.isBanned(a)).isTrue();
             InetAddress b = InetAddress.getByName("2001:db8::5");
-            sink.ban(new BanRequest(b, Duration.ofMinutes(10), "test", "shared sets"));
-            assertThat(sink.isBanned(b)).isTrue();
+            open.ban(new BanRequest(b, Duration.ofMinutes(10), "test", "shared sets"));
+            assertThat(open.isBanned(b)).isTrue();
         } finally {
             firewall.remove(plan);
         }
     }
 
     @Test
-    void ipsetFirewallFirst() throws Exception {
-        check(new IpsetBanSinkProvider(), "ipset", true);
+    void ipsetOnce() throws Exception {
+        check(new IpsetBanSinkProvider(), false);
         assertThat(ns.exec("ipset", "list", "torrent_block")).contains("203.0.113.5 timeout");
     }
 
     @Test
-    void ipsetSinkFirst() throws Exception {
-        check(new IpsetBanSinkProvider(), "ipset", false);
+    void ipsetTakenOverByASecondStart() throws Exception {
+        check(new IpsetBanSinkProvider(), true);
         assertThat(ns.exec("ipset", "list", "torrent_block6")).contains("2001:db8::5 timeout");
     }
 
     @Test
-    void nftablesFirewallFirst() throws Exception {
-        check(new NftSetBanSinkProvider(), "nftables", true);
+    void nftablesOnce() throws Exception {
+        check(new NftSetBanSinkProvider(), false);
     }
 
     @Test
-    void nftablesSinkFirst() throws Exception {
-        check(new NftSetBanSinkProvider(), "nftables", false);
+    void nftablesTakenOverByASecondStart() throws Exception {
+        check(new NftSetBanSinkProvider(), true);
     }
 }

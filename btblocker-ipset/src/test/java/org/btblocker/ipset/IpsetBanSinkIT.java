@@ -51,7 +51,7 @@ class IpsetBanSinkIT {
     }
 
     private IpsetBanSink open() throws Exception {
-        return IpsetBanSink.open(channel(), new IpsetSettings("torrent_block", Duration.ofSeconds(18000)));
+        return IpsetBanSink.open(channel(), new IpsetSettings("torrent_block", Duration.ofSeconds(18000)), true);
     }
 
     private static BanRequest ban(String ip, Duration d) throws Exception {
@@ -157,7 +157,7 @@ class IpsetBanSinkIT {
     void aSetOfTheWrongTypeIsAClearError() throws Exception {
         ns.exec("ipset", "create", "torrent_block6", "hash:net", "family", "inet6");
         try (NetlinkChannel ch = channel()) {
-            assertThatThrownBy(() -> IpsetBanSink.open(ch, new IpsetSettings("torrent_block", Duration.ofHours(1))))
+            assertThatThrownBy(() -> IpsetBanSink.open(ch, new IpsetSettings("torrent_block", Duration.ofHours(1)), true))
                     .isInstanceOf(BanException.class)
                     .hasMessage("ipset torrent_block6 exists as hash:net family inet6 but btblocker needs hash:ip "
                             + "family inet6; destroy it (ipset destroy torrent_block6) or set btblocker.ipsetName");

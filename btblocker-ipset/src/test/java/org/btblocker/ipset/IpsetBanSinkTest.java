@@ -120,7 +120,7 @@ class IpsetBanSinkTest {
     private final ScriptedKernel kernel = new ScriptedKernel(ipset);
 
     private IpsetBanSink open() throws BanException {
-        return IpsetBanSink.open(new NetlinkChannel(kernel), new IpsetSettings("tb", Duration.ofHours(5)));
+        return IpsetBanSink.open(new NetlinkChannel(kernel), new IpsetSettings("tb", Duration.ofHours(5)), true);
     }
 
     private static BanRequest ban(String ip, Duration d) throws Exception {

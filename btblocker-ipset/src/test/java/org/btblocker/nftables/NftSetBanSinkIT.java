@@ -62,7 +62,7 @@ class NftSetBanSinkIT {
 
     @Test
     void listReturnsIpv4AndIpv6BansWithTheirRemainingTime() throws Exception {
-        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS)) {
+        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS, true)) {
             assertThat(sink.list()).isEmpty();
             sink.ban(ban("10.0.0.2", Duration.ofSeconds(300)));
             sink.ban(ban("10.0.0.3", Duration.ofHours(5)));
@@ -105,7 +105,7 @@ class NftSetBanSinkIT {
 
     @Test
     void createsTableAndSetsAddsLooksUpAndDeletesIpv4AndIpv6() throws Exception {
-        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS)) {
+        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS, true)) {
             if (nftCan()) {
                 assertThat(ns.exec("nft", "list", "table", "inet", "btblocker")).contains(
                         "set banned4 {", "type ipv4_addr", "flags timeout", "set banned6 {", "type ipv6_addr");
@@ -133,10 +133,10 @@ class NftSetBanSinkIT {
 
     @Test
     void secondStartKeepsTableSetsAndBans() throws Exception {
-        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS)) {
+        try (NftSetBanSink sink = NftSetBanSink.open(channel(), SETTINGS, true)) {
             sink.ban(ban("198.51.100.9", Duration.ofHours(5)));
         }
-        try (NftSetBanSink again = NftSetBanSink.open(channel(), SETTINGS)) {
+        try (NftSetBanSink again = NftSetBanSink.open(channel(), SETTINGS, true)) {
             assertThat(again.expiresMillis(InetAddress.getByName("198.51.100.9")))
                     .isBetween(17_990_000L, 18_000_000L);
         }
@@ -148,7 +148,7 @@ class NftSetBanSinkIT {
         ns.exec("nft", "add table inet btblocker");
         ns.exec("nft", "add set inet btblocker banned6 { type ipv4_addr ; }");
         try (NetlinkChannel ch = channel()) {
-            assertThatThrownBy(() -> NftSetBanSink.open(ch, SETTINGS)).isInstanceOf(BanException.class)
+            assertThatThrownBy(() -> NftSetBanSink.open(ch, SETTINGS, true)).isInstanceOf(BanException.class)
                     .hasMessageStartingWith("nftables: cannot create table inet btblocker with sets banned4, banned6 "
                             + "(EEXIST")
                     .hasMessageEndingWith("delete it (nft delete set inet btblocker NAME) or change "

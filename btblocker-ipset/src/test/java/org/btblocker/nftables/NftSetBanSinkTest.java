@@ -97,7 +97,7 @@ class NftSetBanSinkTest {
     private static final NftSetSettings SETTINGS = new NftSetSettings("btblocker", "banned4", "banned6");
 
     private NftSetBanSink open() throws BanException {
-        return NftSetBanSink.open(new NetlinkChannel(kernel), SETTINGS);
+        return NftSetBanSink.open(new NetlinkChannel(kernel), SETTINGS, true);
     }
 
     @Test

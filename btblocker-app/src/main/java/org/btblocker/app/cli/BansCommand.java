@@ -12,7 +12,8 @@ import org.btblocker.api.ban.BanEntry;
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.packet.Addresses;
-import org.btblocker.app.daemon.Daemon;
+import org.btblocker.api.ban.BanFeed;
+import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
 
@@ -28,16 +29,16 @@ import picocli.CommandLine.Spec;
  * one line per address with the time it has left, then a count.
  */
 @Command(name = "bans", description = "List the addresses banned now and the time each ban has left.",
-    footer = {"", "Reads the sink named by btblocker.banSink (ipset or nftables; the log sink cannot list). Opening "
-        + "the sink creates its sets when they are missing, as 'run' does. Needs root (CAP_NET_ADMIN).",
+    footer = {"", "Reads the first sink of btblocker.banSinks that can list its bans (ipset or nftables); creates "
+        + "nothing. Needs root (CAP_NET_ADMIN).",
         "", "Exit status: 0 listed, 1 the sink cannot be read (one line says why), 2 invalid configuration."})
 final class BansCommand implements Callable<Integer> {
 
-    /** Opens the configured sink; {@link Daemon#createSink} outside tests. */
+    /** Opens the configured sink to read existing bans (creating nothing); the first listable sink outside tests. */
     @FunctionalInterface
     interface SinkFactory {
         /** @throws UserException one line, when the sink cannot be opened */
-        BanSink create(Config btblocker);
+        BanSink create(Config root);
     }
 
     @Mixin
@@ -49,7 +50,7 @@ final class BansCommand implements Callable<Integer> {
     private final SinkFactory sinks;
 
     BansCommand() {
-        this(Daemon::createSink);
+        this(BansCommand::openListableSink);
     }
 
     BansCommand(SinkFactory sinks) {
@@ -58,13 +59,13 @@ final class BansCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Config b = configOptions.load().getConfig("btblocker");
+        Config root = configOptions.load();
         List<BanEntry> bans;
-        try (BanSink sink = sinks.create(b)) {
+        try (BanSink sink = sinks.create(root)) {
             bans = new ArrayList<>(sink.list());
         } catch (BanException e) {
-            throw new UserException(ExitCodes.RUNTIME, "listing the bans of banSink " + b.getString("banSink")
-                + " failed: " + e.getMessage(), e);
+            throw new UserException(ExitCodes.RUNTIME, "listing the bans of " + root.getStringList(
+                "btblocker.banSinks") + " failed: " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
         for (String line : format(bans)) {
@@ -72,6 +73,26 @@ final class BansCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The first configured sink that can list its bans, opened without creating anything. */
+    static BanSink openListableSink(Config root) {
+        ConfiguredSinks configured = ConfiguredSinks.configure(root, BansCommand.class.getClassLoader(),
+            BanFeed.NONE);
+        for (ConfiguredSinks.ConfiguredSink s : configured.sinks()) {
+            BanSink sink;
+            try {
+                sink = s.setup().openExisting();
+            } catch (BanException e) {
+                throw new UserException(ExitCodes.RUNTIME, "ban sink " + s.name() + ": " + e.getMessage(), e);
+            }
+            if (sink.canList()) {
+                return sink;
+            }
+            sink.close();
+        }
+        throw new UserException(ExitCodes.RUNTIME, "none of btblocker.banSinks " + configured.names()
+            + " can list its bans");
     }
 
     /**

@@ -3,8 +3,7 @@ package org.btblocker.app.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-import org.btblocker.app.Settings;
-import org.btblocker.engine.Engine;
+import org.btblocker.app.daemon.Daemon;
 
 import com.typesafe.config.Config;
 
@@ -30,12 +29,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Config root = configOptions.load();
-        Engine engine = Engine.builder(root).build();
-        Settings.validate(root);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("configuration OK: detectors " + engine.detectorNames() + ", queueNum "
-            + root.getInt("btblocker.queueNum") + ", banSink " + root.getString("btblocker.banSink")
-            + ", banDuration " + root.getString("btblocker.banDuration") + " s");
+        out.println("configuration OK: " + Daemon.check(root, getClass().getClassLoader()));
         out.flush();
         return 0;
     }

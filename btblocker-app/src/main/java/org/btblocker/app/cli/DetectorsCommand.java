@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.btblocker.api.DetectorProvider;
 import org.btblocker.api.Interest;
-import org.btblocker.engine.DetectorRegistry;
+import org.btblocker.engine.ProviderRegistry;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
@@ -36,7 +36,7 @@ final class DetectorsCommand implements Callable<Integer> {
         Config root = configOptions.load();
         List<String> enabled = root.getStringList("btblocker.detectors");
         PrintWriter out = spec.commandLine().getOut();
-        for (DetectorProvider provider : DetectorRegistry.discover(getClass().getClassLoader()).all()) {
+        for (DetectorProvider provider : ProviderRegistry.detectors(getClass().getClassLoader()).all()) {
             String name = provider.name();
             int position = enabled.indexOf(name);
             out.printf("%-10s %-9s %-22s %s%n", name, position < 0 ? "disabled" : "enabled", describe(provider.interest()),

@@ -3,6 +3,8 @@ package org.btblocker.app.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import org.btblocker.api.ban.BanFeed;
+import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.netfilter.firewall.FirewallPlan;
 import org.btblocker.netfilter.firewall.FirewallSettings;
 
@@ -40,7 +42,8 @@ final class FirewallCommand implements Callable<Integer> {
         public Integer call() {
             var root = configOptions.load();
             PrintWriter out = spec.commandLine().getOut();
-            out.print(FirewallPlan.of(FirewallSettings.from(root.getConfig("btblocker"))).print());
+            out.print(FirewallPlan.of(FirewallSettings.from(root.getConfig("btblocker"), ConfiguredSinks.configure(root,
+                getClass().getClassLoader(), BanFeed.NONE).enforcements())).print());
             out.flush();
             return 0;
         }

@@ -1,5 +1,7 @@
 package org.btblocker.app.cli;
 
+import org.btblocker.app.json.Json;
+
 /**
  * One flow decision as {@code scan} prints it.
  *
@@ -10,4 +12,16 @@ package org.btblocker.app.cli;
  * @param detector  the detector that matched, null when allowed
  */
 record FlowVerdict(String protocol, String initiator, String responder, boolean blocked, String detector) {
+
+    /** This verdict as one line of the format the corpus scorer reads. */
+    String jsonLine(String pcap) {
+        StringBuilder s = new StringBuilder(160);
+        s.append("{\"pcap\": ");
+        Json.string(s, pcap).append(", \"proto\": ");
+        Json.string(s, protocol).append(", \"src\": ");
+        Json.string(s, initiator).append(", \"dst\": ");
+        Json.string(s, responder).append(", \"verdict\": ");
+        Json.string(s, blocked ? "block" : "allow").append(", \"detector\": ");
+        return Json.string(s, blocked ? detector : null).append('}').toString();
+    }
 }

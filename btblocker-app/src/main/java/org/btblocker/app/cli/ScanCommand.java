@@ -64,7 +64,7 @@ final class ScanCommand implements Callable<Integer> {
             ScanEngine engine = engines.create(root, verdict -> {
                 totals.count(verdict);
                 if (format == Format.JSONL) {
-                    out.println(Json.verdictLine(name, verdict));
+                    out.println(verdict.jsonLine(name));
                 }
             });
             totals.captures++;

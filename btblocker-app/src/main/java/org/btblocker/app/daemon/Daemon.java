@@ -1,77 +1,109 @@
 package org.btblocker.app.daemon;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ServiceLoader;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanSink;
-import org.btblocker.api.ban.BanSinkProvider;
-import org.btblocker.app.Settings;
+import org.btblocker.app.bans.BanJournal;
+import org.btblocker.app.bans.BanWorker;
+import org.btblocker.app.bans.ConfiguredSinks;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
-import org.btblocker.app.policy.BanWorker;
-import org.btblocker.engine.Engine;
+import org.btblocker.engine.EndpointMemory;
 import org.btblocker.netfilter.firewall.FirewallException;
 import org.btblocker.netfilter.firewall.FirewallManager;
 import org.btblocker.netfilter.firewall.FirewallPlan;
-import org.btblocker.netfilter.firewall.FirewallSettings;
-import org.btblocker.netfilter.nfqueue.QueueBindException;
-import org.btblocker.netfilter.nfqueue.QueueConfig;
 import org.btblocker.netfilter.nfqueue.QueueService;
-import org.btblocker.netfilter.nfqueue.QueueStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 
 /**
- * {@code btblocker run}: the one place that wires the daemon together.
+ * {@code btblocker run}: the one place that wires the daemon together, and the owner of its long-lived state.
  *
  * <pre>
- *  kernel ─NFQUEUE─► QueueService (thread per queue) ─► QueueWorker ─► Engine.inspect ─► verdict + mark
- *                                                                        │ BLOCK decision
- *                                                                        ▼
- *                                                  BanWorker (own thread): BanPolicy ─► BanSink (ipset / nft)
+ *  Daemon (owns, creates, closes; SIGHUP → reload, SIGTERM → close)
+ *   ├─ RuntimeSnapshot (immutable)   settings, engine setup, sink setups, firewall: swapped whole on reload
+ *   ├─ EndpointMemory, BanJournal    long-lived: survive reloads (and the journal restarts and reboots)
+ *   ├─ QueueSet                      queueNum.. : thread + engine + QueueRuntime each, supervised
+ *   │     kernel ─NFQUEUE─► QueueService ─► QueueRuntime ─► Engine.inspect ─► verdict + mark
+ *   │                                                          │ BLOCK decision
+ *   ├─ BanWorker ◄────────────────────────────────────────────┘  policy → journal → SinkLane per sink
+ *   ├─ firewall rules (FirewallManager)
+ *   └─ supervisor thread             restarts queues, pings the watchdog, publishes DaemonStats every second
  * </pre>
  *
- * <p>Start order: settings (every key, eagerly) → prerequisite checks → ban sink (creates the sets) → queues bound →
- * firewall rules installed. Any failure undoes what was done before it, so a failed start leaves no rule behind.
- * Stop (SIGTERM/SIGINT) runs it backwards: rules removed first (traffic flows unqueued), then queues unbound.
+ * <p>Start order: every setting read and checked (nothing touched yet) → instance lock → prerequisite checks → ban
+ * journal → ban worker → sinks opened (they create their sets) → queues bound → firewall rules installed → ready.
+ * Any failure undoes what was done before it, so a failed start leaves no rule behind. Stop (SIGTERM/SIGINT) runs it
+ * backwards: rules removed first (traffic flows unqueued), then queues unbound, bans delivered, sinks closed.
  */
 public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-    private final Config root;
-    private final List<QueueService> queues = new ArrayList<>();
-    private final List<QueueWorker> workers = new ArrayList<>();
+    private final Supplier<Config> configSource;
+    private final ServiceNotifier notifier;
+    private final InstantSource clock = InstantSource.system();
+    private final Instant startedAt = clock.instant();
+    private final ClassLoader loader;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private BanSink sink;
-    private BanWorker banWorker;
-    private FirewallPlan installedPlan;
     /** The manager that installed the rules also removes them: it knows what the firewall looked like before. */
     private final FirewallManager firewallManager = FirewallManager.system();
-    private ScheduledExecutorService statsTimer;
-    private boolean closed;
-    private volatile long lastBypassed;
 
-    private Daemon(Config root) {
-        this.root = root;
+    private RuntimeSnapshot.Published published;
+    private InstanceLock lock;
+    private EndpointMemory endpoints;
+    private BanJournal journal;
+    private BanWorker banWorker;
+    private final Map<ConfiguredSinks.ConfiguredSink, BanSink> openSinks = new LinkedHashMap<>();
+    private QueueSet queues;
+    private FirewallPlan installedPlan;
+    private ScheduledExecutorService supervisor;
+    private volatile DaemonStats stats;
+    private volatile Throwable fatal;
+    private long reloadsOk;
+    private long reloadsFailed;
+    private Instant lastReload;
+    private String lastReloadResult;
+    private long nextStatsLogNanos;
+    private long lastBypassed;
+    private boolean closed;
+
+    private Daemon(Supplier<Config> configSource, ServiceNotifier notifier, ClassLoader loader) {
+        this.configSource = configSource;
+        this.notifier = notifier;
+        this.loader = loader;
     }
 
     /**
      * Starts the daemon, or fails with a one-line {@link UserException} having undone every step.
      *
-     * @param root the resolved configuration
+     * @param configSource reads the configuration (again on every reload)
+     * @param loader       where detectors and ban sinks are found (built in and plugins)
      */
-    public static Daemon start(Config root) {
-        Daemon daemon = new Daemon(root);
+    public static Daemon start(Supplier<Config> configSource, ClassLoader loader) {
+        return start(configSource, loader, ServiceNotifier.fromEnvironment());
+    }
+
+    static Daemon start(Supplier<Config> configSource, ClassLoader loader, ServiceNotifier notifier) {
+        Daemon daemon = new Daemon(configSource, notifier, loader);
         try {
             daemon.startSteps();
             return daemon;
@@ -82,117 +114,309 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void startSteps() {
-        Config b = root.getConfig("btblocker");
-        Settings.validate(root);
-        FirewallSettings firewall = FirewallSettings.from(b);
-        boolean manage = b.getBoolean("firewall.manage");
-        boolean monitorOnly = b.getBoolean("monitorOnly");
-        QueueConfig base = QueueConfig.from(root);
-        int queueCount = b.getInt("queue.count");
-
-        List<String> problems = FirewallManager.probe(firewall);
-        if (!problems.isEmpty()) {
-            throw new UserException(ExitCodes.RUNTIME, problems.get(0)
-                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: " + String.join("; ",
-                problems.subList(1, problems.size())) + ")" : ""));
-        }
-
-        sink = createSink(b);
-        banWorker = BanWorker.create(b, sink).start();
-
-        Engine first = null;
-        for (int n = 0; n < queueCount; n++) {
-            Engine.Builder builder = Engine.builder(root).listener(banWorker);
-            if (first != null) {
-                builder.shareEndpointsWith(first);
+        Config root = configSource.get();
+        // The journal's worker is the sinks' feed; the snapshot is built with a stand-in feed first, because
+        // building it touches nothing (the sinks are configured, not opened) and the worker needs its settings.
+        RuntimeSnapshot snapshot = RuntimeSnapshot.build(1, root, loader, org.btblocker.api.ban.BanFeed.NONE);
+        lock = InstanceLock.acquire(snapshot.runtimeDirectory());
+        if (snapshot.manageFirewall()) {
+            List<String> problems = FirewallManager.probe(snapshot.firewall());
+            if (!problems.isEmpty()) {
+                throw new UserException(ExitCodes.RUNTIME, problems.get(0) + (problems.size() > 1 ? " (and "
+                        + (problems.size() - 1) + " more: " + String.join("; ", problems.subList(1, problems.size()))
+                        + ")" : ""));
             }
-            Engine engine = builder.build();
-            first = first == null ? engine : first;
-            QueueWorker worker = new QueueWorker(engine, firewall.marks(), monitorOnly, manage);
-            try {
-                queues.add(QueueService.start(base.withQueueNum(base.queueNum() + n), worker));
-            } catch (QueueBindException e) {
-                throw new UserException(ExitCodes.RUNTIME, e.getMessage(), e);
-            }
-            workers.add(worker);
         }
+        endpoints = EndpointMemory.from(root);
+        journal = BanJournal.open(snapshot.stateDirectory(), clock);
+        banWorker = BanWorker.create(root.getConfig("btblocker"), journal, clock).start();
+        snapshot = RuntimeSnapshot.build(1, root, loader, banWorker);
+        published = new RuntimeSnapshot.Published(snapshot);
 
-        if (manage) {
-            FirewallPlan plan = FirewallPlan.of(firewall);
+        Map<ConfiguredSinks.ConfiguredSink, BanSink> sinks = openSinks(snapshot.sinks(), Map.of());
+        openSinks.putAll(sinks);
+        await(banWorker.useSinks(byName(openSinks)), "handing the sinks to the ban worker");
+
+        queues = QueueSet.bind(published, endpoints, banWorker, QueueService::start, supervision(root));
+
+        if (snapshot.manageFirewall()) {
+            FirewallPlan plan = FirewallPlan.of(snapshot.firewall());
             try {
                 firewallManager.install(plan);
             } catch (FirewallException e) {
                 throw new UserException(ExitCodes.RUNTIME, "installing firewall rules failed (nothing was left "
-                    + "installed): " + e.getMessage(), e);
+                        + "installed): " + e.getMessage(), e);
             }
             installedPlan = plan;
         }
 
-        log.info("btblocker running: queues {}..{} on interfaces {}, detectors {}, banSink {}, banDuration {} s{}{}",
-            base.queueNum(), base.queueNum() + queueCount - 1, firewall.interfaces(), first.detectorNames(),
-            b.getString("banSink"), b.getString("banDuration"), monitorOnly ? ", monitorOnly" : "",
-            manage ? ", firewall rules installed" : ", firewall.manage = false (see: btblocker firewall print)");
-        statsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "btblocker-stats");
+        log.info("btblocker running: queues {} on interfaces {}, detectors {}, banSinks {}, banDuration {}, {} "
+                + "bans restored from {}{}{}", queues.describe(), snapshot.firewall().interfaces(),
+                snapshot.engine().detectorNames(), snapshot.sinks().names(), root.getString("btblocker.banDuration"),
+                journal.active(clock.instant()).size(), journal.file(), snapshot.monitorOnly() ? ", monitorOnly" : "",
+                snapshot.manageFirewall() ? ", firewall rules installed"
+                        : ", firewall.manage = false (see: btblocker firewall print)");
+        publishStats(snapshot);
+        notifier.ready(statusLine());
+        supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "btblocker-supervisor");
             t.setDaemon(true);
             return t;
         });
-        long every = b.getDuration("statsInterval", TimeUnit.SECONDS);
-        statsTimer.scheduleAtFixedRate(this::logStats, every, every, TimeUnit.SECONDS);
+        nextStatsLogNanos = System.nanoTime() + snapshot.statsInterval().toNanos();
+        supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
-     * Creates the ban sink named by {@code btblocker.banSink} through its provider (the one place the daemon and
-     * {@code btblocker bans} look it up).
+     * Reads and checks every setting {@code run} would use, touching nothing (for {@code check-config}).
      *
-     * @param b the {@code btblocker} block
-     * @throws UserException one line: no such sink (CONFIG), or the provider's failure (RUNTIME)
+     * @return a one-line summary of what would run
+     * @throws ConfigException naming the key of the first bad setting
      */
-    public static BanSink createSink(Config b) {
-        String name = b.getString("banSink");
-        for (BanSinkProvider provider : ServiceLoader.load(BanSinkProvider.class, Daemon.class.getClassLoader())) {
-            if (provider.name().equals(name)) {
-                try {
-                    return provider.create(b);
-                } catch (BanException e) {
-                    throw new UserException(ExitCodes.RUNTIME, e.getMessage(), e);
-                }
-            }
-        }
-        throw new UserException(ExitCodes.CONFIG, "btblocker.banSink: no ban sink named \"" + name + "\"");
+    public static String check(Config root, ClassLoader loader) {
+        RuntimeSnapshot s = RuntimeSnapshot.build(1, root, loader, org.btblocker.api.ban.BanFeed.NONE);
+        supervision(root);
+        return "detectors " + s.engine().detectorNames() + ", queueNum " + s.queue().queueNum()
+                + (s.queueCount() > 1 ? " (" + s.queueCount() + " queues)" : "") + ", interfaces "
+                + s.firewall().interfaces() + ", banSinks " + s.sinks().names() + ", banDuration "
+                + root.getString("btblocker.banDuration") + (s.monitorOnly() ? ", monitorOnly" : "");
     }
 
-    /** One summary line: what each queue saw and decided, overruns, and bans. */
-    void logStats() {
-        for (int n = 0; n < queues.size(); n++) {
-            QueueStats s = queues.get(n).stats();
-            Engine e = workers.get(n).engine();
-            MDC.put("queue", String.valueOf(queues.get(n).queueNum()));
-            log.info("queue {}: {} packets ({} accepted, {} dropped), flows {} active / {} blocked / {} allowed, "
-                    + "{} socket overruns, {} lost ids, detector errors {}", queues.get(n).queueNum(), s.received(),
-                s.accepted(), s.dropped(), e.activeFlows(), e.flowsBlocked(), e.flowsAllowed(), s.overruns(),
-                s.gaps(), e.detectorErrors());
+    private static QueueSet.Supervision supervision(Config root) {
+        Config s = root.getConfig("btblocker.supervision");
+        return new QueueSet.Supervision(s.getInt("maxRestarts"), s.getDuration("window"),
+                s.getDuration("stallTimeout"));
+    }
+
+    /**
+     * Opens the sinks of {@code wanted}, reusing those of {@code reuse} whose setup is equal; on a failure closes the
+     * ones it opened (never the reused ones) and throws one line.
+     */
+    private static Map<ConfiguredSinks.ConfiguredSink, BanSink> openSinks(ConfiguredSinks wanted,
+            Map<ConfiguredSinks.ConfiguredSink, BanSink> reuse) {
+        Map<ConfiguredSinks.ConfiguredSink, BanSink> opened = new LinkedHashMap<>();
+        List<BanSink> fresh = new ArrayList<>();
+        for (ConfiguredSinks.ConfiguredSink s : wanted.sinks()) {
+            BanSink existing = reuse.get(s);
+            if (existing != null) {
+                opened.put(s, existing);
+                continue;
+            }
+            try {
+                BanSink sink = s.setup().open();
+                fresh.add(sink);
+                opened.put(s, sink);
+                log.info("ban sink {} open: {}", s.name(), s.setup().describe());
+            } catch (BanException | RuntimeException e) {
+                fresh.forEach(BanSink::close);
+                throw new UserException(ExitCodes.RUNTIME, "ban sink " + s.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return opened;
+    }
+
+    private static Map<String, BanSink> byName(Map<ConfiguredSinks.ConfiguredSink, BanSink> sinks) {
+        Map<String, BanSink> m = new LinkedHashMap<>();
+        sinks.forEach((k, v) -> m.put(k.name(), v));
+        return m;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out " + what, e);
+        }
+    }
+
+    /**
+     * Re-reads the configuration and applies it without losing flows, bans or endpoint memory (SIGHUP): a new
+     * snapshot is built and checked first, new sinks are opened, then queues (when their numbers changed) and
+     * firewall rules follow, and the snapshot is published to the queue threads. An invalid configuration, or a sink
+     * that cannot open, changes nothing: one ERROR line, the running configuration stays in force.
+     *
+     * @return "ok" or the one-line reason the reload was refused
+     */
+    public synchronized String reload() {
+        if (closed) {
+            return "stopping";
+        }
+        notifier.reloading();
+        lastReload = clock.instant();
+        RuntimeSnapshot current = published.get();
+        Map<ConfiguredSinks.ConfiguredSink, BanSink> sinks = Map.of();
+        try {
+            RuntimeSnapshot next = RuntimeSnapshot.build(current.generation() + 1, configSource.get(), loader,
+                    banWorker);
+            List<String> restartOnly = new ArrayList<>(next.engine().restartOnlyChanges(current.engine()));
+            if (!next.stateDirectory().equals(current.stateDirectory())) {
+                restartOnly.add("btblocker.stateDirectory");
+            }
+            if (!next.runtimeDirectory().equals(current.runtimeDirectory())) {
+                restartOnly.add("btblocker.runtimeDirectory");
+            }
+            sinks = openSinks(next.sinks(), openSinks);
+            if (next.queuesDifferFrom(current)) {
+                // the same numbers cannot be bound twice: old ones go first; meanwhile --queue-bypass lets packets pass
+                queues.close();
+                published.set(next);
+                queues = QueueSet.bind(published, endpoints, banWorker, QueueService::start,
+                        supervision(next.root()));
+            }
+            if (!next.firewall().equals(current.firewall()) || next.manageFirewall() != current.manageFirewall()) {
+                applyFirewall(next);
+            }
+            published.set(next);
+            await(banWorker.reconfigure(next.root().getConfig("btblocker")), "reconfiguring the ban worker");
+            await(banWorker.useSinks(byName(sinks)), "handing the sinks to the ban worker");
+            openSinks.clear();
+            openSinks.putAll(sinks);
+            reloadsOk++;
+            lastReloadResult = "ok";
+            log.info("configuration reloaded: detectors {}, banSinks {}, queues {}{}", next.engine().detectorNames(),
+                    next.sinks().names(), queues.describe(), restartOnly.isEmpty() ? ""
+                            : "; these take effect at the next restart: " + String.join(", ", restartOnly));
+            publishStats(next);
+        } catch (ConfigException | UserException | IllegalStateException | IllegalArgumentException e) {
+            // sinks this reload opened and nobody took over
+            List<BanSink> kept = new ArrayList<>(openSinks.values());
+            sinks.values().stream().filter(v -> kept.stream().noneMatch(k -> k == v)).forEach(BanSink::close);
+            reloadsFailed++;
+            lastReloadResult = e.getMessage();
+            log.error("reload refused, the running configuration stays in force: {}", e.getMessage());
+        }
+        notifier.ready(statusLine());
+        return lastReloadResult;
+    }
+
+    private void applyFirewall(RuntimeSnapshot next) {
+        try {
+            if (next.manageFirewall()) {
+                FirewallPlan plan = FirewallPlan.of(next.firewall());
+                firewallManager.install(plan);
+                installedPlan = plan;
+            } else if (installedPlan != null) {
+                firewallManager.remove(installedPlan);
+                installedPlan = null;
+            }
+        } catch (FirewallException e) {
+            throw new UserException(ExitCodes.RUNTIME, "changing the firewall rules failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The supervisor's second: queues checked (restarted when dead), watchdog, stats published and logged. */
+    private void supervise() {
+        try {
+            long now = System.nanoTime();
+            boolean healthy;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                healthy = queues.check(now);
+                RuntimeSnapshot s = published.get();
+                if (now - nextStatsLogNanos >= 0) {
+                    nextStatsLogNanos = now + s.statsInterval().toNanos();
+                    sampleBypassed();
+                    publishStats(s);
+                    logStats();
+                } else {
+                    publishStats(s);
+                }
+            }
+            if (healthy) {
+                notifier.watchdog();
+            }
+        } catch (UserException e) {
+            log.error("{}", e.getMessage());
+            fatal = e;
+            stopped.countDown();
+        } catch (RuntimeException e) {
+            log.error("supervisor: {}", e.toString(), e);
+        }
+    }
+
+    /** Reads how many packets our queue rules matched (one iptables call per stats interval, never per scrape). */
+    private void sampleBypassed() {
+        if (installedPlan == null) {
+            lastBypassed = -1;
+            return;
+        }
+        long matched = firewallManager.queuedByRules();
+        long received = queues.receivedTotal();
+        // With FAIL_OPEN the kernel lets packets of a full queue through without telling us: count them here.
+        long bypassed = matched < 0 ? -1 : Math.max(0, matched - received);
+        if (bypassed > lastBypassed && lastBypassed >= 0) {
+            log.warn("{} packets bypassed the queue since the last report (queue full or btblocker too slow); {} in "
+                    + "all: consider btblocker.queue.count or btblocker.queue.maxLength", bypassed - lastBypassed,
+                    bypassed);
+        }
+        lastBypassed = bypassed;
+    }
+
+    private void publishStats(RuntimeSnapshot s) {
+        if (banWorker == null || queues == null) {
+            return;
+        }
+        stats = new DaemonStats(clock.instant(), startedAt, version(), queues.snapshot(),
+                s.engine().detectorNames(), s.sinks().names(), banWorker.stats(),
+                endpoints.snapshot(System.nanoTime()), reloadsOk, reloadsFailed, lastReload, lastReloadResult, 0,
+                lastBypassed);
+        notifier.status(statusLine());
+    }
+
+    /** One summary line per queue and one for the bans, from the published snapshot. */
+    private void logStats() {
+        DaemonStats d = stats;
+        for (DaemonStats.Queue q : d.queues()) {
+            MDC.put("queue", String.valueOf(q.queueNum()));
+            var e = q.engine();
+            log.info("queue {}: {} packets ({} accepted, {} dropped), flows {} active / {} blocked / {} allowed, {} "
+                    + "socket overruns, {} lost ids, detector errors {}, restarts {}", q.queueNum(),
+                    q.queue().received(), q.queue().accepted(), q.queue().dropped(), e == null ? 0 : e.activeFlows(),
+                    e == null ? 0 : e.flowsBlocked(), e == null ? 0 : e.flowsAllowed(), q.queue().overruns(),
+                    q.queue().gaps(), e == null ? 0 : e.detectorErrors(), q.restarts());
             MDC.remove("queue");
         }
-        if (installedPlan != null && !queues.isEmpty()) {
-            long matched = FirewallManager.system().queuedByRules();
-            long received = 0;
-            for (QueueService queue : queues) {
-                received += queue.stats().received();
-            }
-            // With FAIL_OPEN the kernel lets packets of a full queue through without telling us: count them here.
-            long bypassed = matched < 0 ? -1 : Math.max(0, matched - received);
-            if (bypassed > lastBypassed && lastBypassed >= 0) {
-                log.warn("{} packets bypassed the queue since the last report (queue full or btblocker too slow); "
-                    + "{} in all: consider btblocker.queue.count or btblocker.queue.maxLength", bypassed - lastBypassed,
-                    bypassed);
-            }
-            lastBypassed = bypassed;
+        BanWorker.Stats b = d.bans();
+        log.info("bans: {} active, {} made, {} decisions dropped (ban queue full), endpoint memory {} proven / {} "
+                + "corroborated / {} claimed", b.active(), b.bans(), b.dropped(), d.endpoints().proven(),
+                d.endpoints().corroborated(), d.endpoints().claimed());
+    }
+
+    private String statusLine() {
+        DaemonStats d = stats;
+        if (d == null) {
+            return "starting";
         }
-        if (banWorker != null) {
-            log.info("bans: {} made, {} failed, {} decisions dropped (ban queue full)", banWorker.bans(),
-                banWorker.banFailures(), banWorker.dropped());
+        long flows = 0;
+        long packets = 0;
+        for (DaemonStats.Queue q : d.queues()) {
+            flows += q.engine() == null ? 0 : q.engine().activeFlows();
+            packets += q.queue().received();
         }
+        return "queues " + queues.describe() + ", " + packets + " packets, " + flows + " flows, " + d.bans().active()
+                + " bans active, detectors " + String.join(",", d.detectors());
+    }
+
+    private static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /** The latest published picture of the daemon (at most a second old). */
+    public DaemonStats stats() {
+        return stats;
+    }
+
+    /** The ban worker (the control socket's ban commands go through it). */
+    public BanWorker bans() {
+        return banWorker;
     }
 
     /** Packets the kernel let through our NFQUEUE rules without queueing them (full queue), -1 if unknown. */
@@ -200,25 +424,38 @@ public final class Daemon implements AutoCloseable {
         return lastBypassed;
     }
 
-    /** Statistics of queue {@code n} (for tests and metrics). */
-    public QueueStats queueStats(int n) {
-        return queues.get(n).stats();
-    }
-
-    /** Blocks until {@link #close()} has run. */
-    public void awaitStop() throws InterruptedException {
+    /**
+     * Blocks until {@link #close()} has run or the daemon failed for good.
+     *
+     * @return null after a clean stop, else the failure that should end the process with status 1
+     */
+    public Throwable awaitStop() throws InterruptedException {
         stopped.await();
+        return fatal;
     }
 
-    /** Removes our rules, unbinds the queues, finishes queued bans and closes the sink. Idempotent. */
+    /** Blocks until stopped, or for at most {@code timeout}. */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The failure that ended the daemon (a queue that kept failing), or null. */
+    public Throwable failure() {
+        return fatal;
+    }
+
+    /** Removes our rules, unbinds the queues, finishes queued bans and closes the sinks. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
-        if (statsTimer != null) {
-            statsTimer.shutdownNow();
+        notifier.stopping();
+        if (supervisor != null) {
+            supervisor.shutdownNow();
         }
         if (installedPlan != null) {
             try {
@@ -226,20 +463,26 @@ public final class Daemon implements AutoCloseable {
                 log.info("firewall rules removed");
             } catch (FirewallException e) {
                 log.error("removing firewall rules failed: {}; remove chains {} / {} by hand", e.getMessage(),
-                    FirewallPlan.CHAIN, FirewallPlan.SAVE_CHAIN);
+                        FirewallPlan.CHAIN, FirewallPlan.SAVE_CHAIN);
             }
         }
-        for (QueueService queue : queues) {
-            queue.close();
-        }
-        if (!queues.isEmpty()) {
-            logStats();
+        if (queues != null) {
+            queues.close();
+            if (published != null) {
+                publishStats(published.get());
+                logStats();
+            }
         }
         if (banWorker != null) {
             banWorker.close();
+        } else {
+            openSinks.values().forEach(BanSink::close);
         }
-        if (sink != null) {
-            sink.close();
+        if (journal != null) {
+            journal.close();
+        }
+        if (lock != null) {
+            lock.close();
         }
         stopped.countDown();
     }

@@ -88,7 +88,8 @@ class BansCommandTest {
                 "2001:db8::1  600 s left",
                 "4 bans");
         assertThat(sink.closed).isTrue();
-        assertThat(configs).singleElement().satisfies(c -> assertThat(c.getString("banSink")).isEqualTo("nftables"));
+        assertThat(configs).singleElement().satisfies(c -> assertThat(c.getStringList("btblocker.banSinks"))
+            .containsExactly("nftables"));
     }
 
     @Test
@@ -105,7 +106,7 @@ class BansCommandTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.RUNTIME);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo(
-                "btblocker: listing the bans of banSink log failed: this ban sink cannot list its bans\n");
+                "btblocker: listing the bans of [log] failed: this ban sink cannot list its bans\n");
         assertThat(sink.closed).isTrue();
     }
 

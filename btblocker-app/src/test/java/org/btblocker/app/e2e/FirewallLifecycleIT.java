@@ -93,15 +93,17 @@ class FirewallLifecycleIT extends GatewayLabTest {
 
     @Test
     @Order(4)
-    void queueAlreadyBoundFailsInOneLineAndLeavesTheRunningDaemonsRules() {
+    void aSecondDaemonInTheNamespaceIsRefusedInOneLineAndLeavesTheRunningDaemonsRules() {
         String pristine = ruleset();
         daemon = lab.startDaemon("");
         String running = ruleset();
 
-        Proc second = lab.startDaemonProcess("");
+        // another queue number would not collide in the kernel, but its rules would replace ours and its stop
+        // would remove them: one daemon per network namespace
+        Proc second = lab.startDaemonProcess("queueNum = 7");
         assertThat(second.awaitExit(Duration.ofSeconds(40))).isEqualTo(1);
-        assertThat(messages(second)).singleElement().asString().startsWith("btblocker: ").containsIgnoringCase(
-            "queue 0");
+        assertThat(messages(second)).singleElement().asString()
+            .startsWith("btblocker: another btblocker runs in this network namespace (pid ");
         assertThat(second.err()).noneMatch(l -> l.contains("\tat ") || l.contains("btblocker running"));
         assertThat(ruleset()).as("the first daemon's rules are untouched").isEqualTo(running);
 

@@ -33,6 +33,9 @@ final class GatewayLab implements AutoCloseable {
     static final String CLIENT4 = "10.91.1.2";
     static final String GATEWAY4_C = "10.91.1.1";
     static final String SERVER4 = "10.91.2.2";
+    /** More hosts behind the server's link (extra addresses of the server namespace): other DHT nodes, say. */
+    static final String SERVER4_B = "10.91.2.3";
+    static final String SERVER4_C = "10.91.2.4";
     /** A second address on the client's link: the "third host" whose address a spoofed packet carries. */
     static final String THIRD4 = "10.91.1.3";
     static final String CLIENT6 = "fd91:1::2";
@@ -123,6 +126,8 @@ final class GatewayLab implements AutoCloseable {
         in(gateway, "ip", "addr", "add", GATEWAY4_C + "/24", "dev", gwClientIf).ok();
         in(gateway, "ip", "addr", "add", "10.91.2.1/24", "dev", gwServerIf).ok();
         in(server, "ip", "addr", "add", SERVER4 + "/24", "dev", serverIf).ok();
+        in(server, "ip", "addr", "add", SERVER4_B + "/24", "dev", serverIf).ok();
+        in(server, "ip", "addr", "add", SERVER4_C + "/24", "dev", serverIf).ok();
         in(client, "ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", clientIf, "nodad").ok();
         in(gateway, "ip", "-6", "addr", "add", "fd91:1::1/64", "dev", gwClientIf, "nodad").ok();
         in(gateway, "ip", "-6", "addr", "add", "fd91:2::1/64", "dev", gwServerIf, "nodad").ok();
@@ -201,20 +206,36 @@ final class GatewayLab implements AutoCloseable {
         }
     }
 
-    /** The daemon configuration text for this lab with {@code extra} HOCON appended inside {@code btblocker {}}. */
+    /**
+     * The daemon configuration text for this lab with {@code extra} HOCON appended inside {@code btblocker {}}. Each
+     * call gets its own state directory (ban journal), so one test's bans are not restored in the next; a test of
+     * restarts passes the same {@code stateDirectory} in {@code extra}.
+     */
     String config(String extra) {
+        Path state = dir.resolve("state-" + System.nanoTime());
         return "btblocker {\n  interfaces = [\"" + gwClientIf + "\", \"" + gwServerIf + "\"]\n"
+            + "  stateDirectory = \"" + state + "\"\n  runtimeDirectory = \"" + dir.resolve("run") + "\"\n"
             + "  banDuration = \"600\"\n  statsInterval = 1s\n  logLevel = info\n" + extra + "\n}\n";
     }
 
-    /** Starts {@code btblocker run} inside the gateway with {@link #config(String)}; does not wait. */
-    Proc startDaemonProcess(String extra) {
+    /** Writes {@link #config(String)} to a new file of the lab's directory. */
+    Path writeConfig(String extra) {
         Path conf = dir.resolve("btblocker-" + System.nanoTime() + ".conf");
         try {
             Files.writeString(conf, config(extra));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return conf;
+    }
+
+    /** Starts {@code btblocker run} inside the gateway with {@link #config(String)}; does not wait. */
+    Proc startDaemonProcess(String extra) {
+        return startDaemonProcess(writeConfig(extra));
+    }
+
+    /** Starts {@code btblocker run --config conf} inside the gateway; does not wait. */
+    Proc startDaemonProcess(Path conf) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return spawn(gateway, "daemon", List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
@@ -223,7 +244,12 @@ final class GatewayLab implements AutoCloseable {
 
     /** Starts the daemon and waits for "btblocker running". */
     Proc startDaemon(String extra) {
-        Proc d = startDaemonProcess(extra);
+        return startDaemon(writeConfig(extra));
+    }
+
+    /** Starts the daemon with {@code conf} and waits for "btblocker running". */
+    Proc startDaemon(Path conf) {
+        Proc d = startDaemonProcess(conf);
         d.awaitErr("btblocker running", Duration.ofSeconds(40));
         return d;
     }

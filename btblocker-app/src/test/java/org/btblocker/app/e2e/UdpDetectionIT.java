@@ -20,7 +20,7 @@ class UdpDetectionIT extends GatewayLabTest {
     @Test
     void dhtQueriesAreBlockedAndTheSenderBannedAfterMinEvidence() {
         daemon = lab.startDaemon("");   // ban.minEvidence = 3 (default)
-        Proc sink = lab.listen(lab.server, "udp_sink", GatewayLab.SERVER4, "6881,6882,6883", "6");
+        Proc sink = lab.listen(lab.server, "udp_sink", "0.0.0.0", "6881,6882,6883", "6");
 
         // like a DHT node bootstrapping: the same local port, queries to three nodes
         lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40001", "6881", Wire.dhtGetPeers("aa"));
@@ -29,13 +29,13 @@ class UdpDetectionIT extends GatewayLabTest {
             .contains("ban=none");
         assertThat(lab.ipsetMembers("torrent_block")).as("one one-way detection bans nobody").isEmpty();
 
-        lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40001", "6882", Wire.dhtGetPeers("ab"));
+        lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4_B, "40001", "6882", Wire.dhtGetPeers("ab"));
         assertThat(daemon.awaitErrCount("BLOCK udp .* detector=dht", 2, WAIT).get(1)).contains("ban=none");
         assertThat(lab.ipsetMembers("torrent_block")).as("two one-way detections ban nobody").isEmpty();
 
-        lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4, "40001", "6883", Wire.dhtGetPeers("ac"));
+        lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4_C, "40001", "6883", Wire.dhtGetPeers("ac"));
         assertThat(daemon.awaitErrCount("BLOCK udp .* detector=dht", 3, WAIT).get(2))
-            .contains("-> " + GatewayLab.SERVER4 + ":6883").contains("ban=" + GatewayLab.CLIENT4 + "/600s");
+            .contains("-> " + GatewayLab.SERVER4_C + ":6883").contains("ban=" + GatewayLab.CLIENT4 + "/600s");
         assertThat(lab.ipsetMembers("torrent_block")).containsOnlyKeys(GatewayLab.CLIENT4);
 
         sink.awaitExit(Duration.ofSeconds(15));

@@ -48,7 +48,9 @@ class RealClientLabIT {
         if (!override.isBlank()) {
             return override.replace("{config}", quote(config)).replace("{repo}", quote(repo));
         }
-        return quote(repo.resolve("btblocker")) + " run --config " + quote(config);
+        // a fresh ban journal per scenario (lab.sh exports LAB_SCENARIO_DIR), as every scenario gets fresh namespaces
+        return quote(repo.resolve("btblocker")) + " run --config " + quote(config)
+                + " --set \"btblocker.stateDirectory=\\\"$LAB_SCENARIO_DIR/state\\\"\"";
     }
 
     /**

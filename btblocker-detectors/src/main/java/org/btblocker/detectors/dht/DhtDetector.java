@@ -45,8 +45,8 @@ final class DhtDetector implements Detector {
         int code = KrpcMessage.classify(b, off, len);
         Verdict match = code > 0 ? MATCHES[code] : null;
         if (match != null) {
-            if (code == KrpcMessage.RESPONSE && settings.rememberPeers() && flow.hasBothDirections()) {
-                KrpcMessage.rememberEndpoints(b, off, len, flow.endpoints(), settings.maxRememberedPerDatagram());
+            if (code == KrpcMessage.RESPONSE && settings.rememberPeers()) {
+                KrpcMessage.claimEndpoints(b, off, len, flow, settings.maxRememberedPerDatagram());
             }
             return match;
         }

@@ -1,7 +1,8 @@
 package org.btblocker.detectors.dht;
 
 import java.nio.ByteBuffer;
-import org.btblocker.api.EndpointKnowledge;
+import org.btblocker.api.FlowContext;
+import org.btblocker.detectors.peers.CompactPeers;
 import org.btblocker.api.packet.Addresses;
 import org.btblocker.detectors.bencode.Bencode;
 import org.btblocker.detectors.bencode.Limits;
@@ -309,13 +310,13 @@ final class KrpcMessage {
     }
 
     /**
-     * Remembers the endpoints a response lists: compact nodes ({@code nodes}, {@code nodes6}) and peers
-     * ({@code values}), at most {@code max} of them; entries with port 0 are skipped. Call only for a datagram
-     * that {@link #classify} called a {@link #RESPONSE}.
+     * Claims the endpoints a response lists: compact nodes ({@code nodes}, {@code nodes6}) and peers
+     * ({@code values}), at most {@code max} of them. Call only for a datagram that {@link #classify} called a
+     * {@link #RESPONSE}.
      *
-     * @return how many endpoints were remembered
+     * @return how many endpoints were claimed
      */
-    static int rememberEndpoints(ByteBuffer b, int off, int len, EndpointKnowledge sink, int max) {
+    static int claimEndpoints(ByteBuffer b, int off, int len, FlowContext flow, int max) {
         int end = off + len;
         int r = Bencode.findKey(b, off, end, R, LIMITS);
         if (r < 0) {
@@ -324,48 +325,27 @@ final class KrpcMessage {
         int count = 0;
         int nodes = Bencode.findKey(b, r, end, NODES, LIMITS);
         if (nodes >= 0) {
-            count = remember(b, Bencode.stringOffset(b, nodes, end), Bencode.stringLength(b, nodes, end), NODE4,
-                ID, 4, sink, count, max);
+            count += CompactPeers.claim(b, Bencode.stringOffset(b, nodes, end), Bencode.stringLength(b, nodes, end),
+                CompactPeers.NODE4, flow, max - count);
         }
         int nodes6 = Bencode.findKey(b, r, end, NODES6, LIMITS);
         if (nodes6 >= 0) {
-            count = remember(b, Bencode.stringOffset(b, nodes6, end), Bencode.stringLength(b, nodes6, end), NODE6,
-                ID, 16, sink, count, max);
+            count += CompactPeers.claim(b, Bencode.stringOffset(b, nodes6, end), Bencode.stringLength(b, nodes6,
+                end), CompactPeers.NODE6, flow, max - count);
         }
         int values = Bencode.findKey(b, r, end, VALUES, LIMITS);
         if (values >= 0) {
             int p = values + 1;
-            for (int n = 0; n <= LIMITS.maxElements() && !Bencode.isEnd(b, p, end); n++) {
+            for (int n = 0; n <= LIMITS.maxElements() && !Bencode.isEnd(b, p, end) && count < max; n++) {
                 int l = Bencode.stringLength(b, p, end);
-                count = remember(b, Bencode.stringOffset(b, p, end), l, l, 0, l == PEER4 ? 4 : 16, sink, count,
-                    max);
+                if (l == CompactPeers.PEER4 || l == CompactPeers.PEER6) {
+                    count += CompactPeers.claim(b, Bencode.stringOffset(b, p, end), l, l, flow, max - count);
+                }
                 p = Bencode.skipValue(b, p, end, LIMITS);
                 if (p < 0) {
                     break;
                 }
             }
-        }
-        return count;
-    }
-
-    /** Records of {@code record} bytes: {@code skip} bytes of node id, then the address and a big-endian port. */
-    private static int remember(ByteBuffer b, int content, int length, int record, int skip, int addressBytes,
-            EndpointKnowledge sink, int count, int max) {
-        if (content < 0 || length < 0 || skip + addressBytes + 2 != record) {
-            return count;
-        }
-        for (int p = content; p + record <= content + length && count < max; p += record) {
-            int a = p + skip;
-            int port = (u8(b, a + addressBytes) << 8) | u8(b, a + addressBytes + 1);
-            if (port == 0) {
-                continue;
-            }
-            if (addressBytes == 4) {
-                sink.rememberPeer(0, Addresses.ipv4Lo(bigEndian(b, a, 4)), port);
-            } else {
-                sink.rememberPeer(bigEndian(b, a, 8), bigEndian(b, a + 8, 8), port);
-            }
-            count++;
         }
         return count;
     }

@@ -1,12 +1,16 @@
 package org.btblocker.detectors.endpoint;
 
+import java.util.Locale;
+
+import org.btblocker.api.ConfigChecks;
 import org.btblocker.api.Detector;
 import org.btblocker.api.DetectorProvider;
+import org.btblocker.api.EndpointKnowledge.Standing;
 import org.btblocker.api.Interest;
 
 import com.typesafe.config.Config;
 
-/** Provides the {@code endpoint} detector: flows to endpoints proven BitTorrent earlier. */
+/** Provides the {@code endpoint} detector: flows to endpoints the endpoint memory knows, judged by their opening. */
 public final class EndpointDetectorProvider implements DetectorProvider {
 
     @Override
@@ -16,7 +20,8 @@ public final class EndpointDetectorProvider implements DetectorProvider {
 
     @Override
     public String description() {
-        return "flows to or from an ip:port proven BitTorrent earlier (DHT/tracker/PEX replies, matched flows)";
+        return "flows to an ip:port known to speak BitTorrent (proven, or listed by two networks) that open like "
+                + "no other protocol";
     }
 
     @Override
@@ -25,12 +30,18 @@ public final class EndpointDetectorProvider implements DetectorProvider {
     }
 
     @Override
-    public int stateSlots() {
-        return 0;
-    }
-
-    @Override
-    public Detector create(Config ownConfig) {
-        return new EndpointDetector();
+    public Detector create(Config own) {
+        String text = own.getString("minStanding");
+        Standing standing;
+        try {
+            standing = Standing.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            standing = null;
+        }
+        if (standing == null || standing == Standing.UNKNOWN) {
+            throw ConfigChecks.bad(own, "btblocker.endpoint", "minStanding", "claimed, corroborated or proven, got \""
+                    + text + "\"");
+        }
+        return new EndpointDetector(standing);
     }
 }

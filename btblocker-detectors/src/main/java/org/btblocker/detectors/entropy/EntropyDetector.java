@@ -2,6 +2,8 @@ package org.btblocker.detectors.entropy;
 
 import java.nio.ByteBuffer;
 
+import org.btblocker.detectors.openings.KnownOpenings;
+
 import org.btblocker.api.Detector;
 import org.btblocker.api.Direction;
 import org.btblocker.api.FlowContext;

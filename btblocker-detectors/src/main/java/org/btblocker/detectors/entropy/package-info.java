@@ -9,7 +9,7 @@
  *
  * <p><b>Evidence needed.</b> Both first payloads (TCP segments, or uTP ST_DATA payloads after the uTP header)
  * must be 96..608 bytes, at least {@code minPayloadSize}, start like no known protocol ({@link
- * org.btblocker.detectors.entropy.KnownOpenings}: TLS, DTLS, SSH, HTTP/RTSP/SIP, QUIC, WireGuard, STUN, SMB,
+ * org.btblocker.detectors.openings.KnownOpenings}: TLS, DTLS, SSH, HTTP/RTSP/SIP, QUIC, WireGuard, STUN, SMB,
  * length-prefixed framing) and score at least {@code threshold} bits per byte with a bias-corrected entropy
  * estimate ({@link org.btblocker.detectors.entropy.ByteHistogram}), with a balanced share of high bytes. The
  * initiator must speak first; over TCP both payloads must start at the first stream byte after the SYN / SYN-ACK

@@ -2,7 +2,8 @@ package org.btblocker.detectors.handshake;
 
 import java.nio.ByteBuffer;
 
-import org.btblocker.api.EndpointKnowledge;
+import org.btblocker.api.FlowContext;
+import org.btblocker.detectors.peers.CompactPeers;
 import org.btblocker.api.packet.Addresses;
 import org.btblocker.detectors.bencode.Bencode;
 import org.btblocker.detectors.bencode.Limits;
@@ -125,26 +126,22 @@ final class ExtensionMessage {
     }
 
     /**
-     * Remembers the IPv4 peers of the {@code added} string of the ut_pex dictionary at {@code dict}, at most
-     * {@code max}; port 0 entries are skipped.
+     * Claims the peers of the {@code added} (IPv4) and {@code added6} (IPv6) strings of the ut_pex dictionary at
+     * {@code dict}, at most {@code max} in all.
      *
-     * @return the number of peers remembered
+     * @return the number of peers claimed
      */
-    static int rememberAddedPeers(ByteBuffer b, int dict, int end, EndpointKnowledge knowledge, int max) {
-        int at = Bencode.findKey(b, dict, end, ADDED, LIMITS);
-        int content = Bencode.stringOffset(b, at, end);
-        int length = Bencode.stringLength(b, at, end);
-        if (content < 0 || length < 0 || length % 6 != 0) {
-            return 0;
-        }
+    static int claimAddedPeers(ByteBuffer b, int dict, int end, FlowContext flow, int max) {
         int n = 0;
-        for (int p = content; p + 6 <= content + length && n < max; p += 6) {
-            long ip = b.getInt(p) & 0xffffffffL;
-            int port = b.getShort(p + 4) & 0xffff;
-            if (port != 0 && ip != 0) {
-                knowledge.rememberPeer(0, Addresses.IPV4_MAPPED_PREFIX | ip, port);
-                n++;
-            }
+        int at = Bencode.findKey(b, dict, end, ADDED, LIMITS);
+        if (at >= 0) {
+            n += CompactPeers.claim(b, Bencode.stringOffset(b, at, end), Bencode.stringLength(b, at, end),
+                    CompactPeers.PEER4, flow, max);
+        }
+        int at6 = Bencode.findKey(b, dict, end, ADDED6, LIMITS);
+        if (at6 >= 0) {
+            n += CompactPeers.claim(b, Bencode.stringOffset(b, at6, end), Bencode.stringLength(b, at6, end),
+                    CompactPeers.PEER6, flow, max - n);
         }
         return n;
     }

@@ -124,11 +124,11 @@ final class HandshakeDetector implements Detector {
         if (evidence == ExtensionMessage.UT_METADATA) {
             return UT_METADATA;
         }
-        if (flow.hasBothDirections() && settings.maxRememberedPeers() > 0) {
+        if (settings.maxRememberedPeers() > 0) {
             int dict = start + PeerWireFrames.evidenceOffset(r);
             int frame = dict - 6;                          // u32 length, id 20, extended id
             int frameEnd = (int) Math.min(end, frame + 4L + (b.getInt(frame) & 0xffffffffL));
-            ExtensionMessage.rememberAddedPeers(b, dict, frameEnd, flow.endpoints(), settings.maxRememberedPeers());
+            ExtensionMessage.claimAddedPeers(b, dict, frameEnd, flow, settings.maxRememberedPeers());
         }
         return UT_PEX;
     }

@@ -8,7 +8,8 @@ import static org.btblocker.detectors.tracker.HttpTrackerRequest.startsWith;
 
 import java.nio.ByteBuffer;
 
-import org.btblocker.api.EndpointKnowledge;
+import org.btblocker.api.FlowContext;
+import org.btblocker.detectors.peers.CompactPeers;
 import org.btblocker.detectors.bencode.Bencode;
 import org.btblocker.detectors.bencode.Limits;
 
@@ -81,12 +82,12 @@ final class HttpTrackerResponse {
     }
 
     /**
-     * Remembers the compact {@code peers} (IPv4) and {@code peers6} (IPv6) of a response that {@link #classify}
+     * Claims the compact {@code peers} (IPv4) and {@code peers6} (IPv6) of a response that {@link #classify}
      * called {@link #PEERS}; at most {@code max} of each.
      *
-     * @return the number of peers remembered
+     * @return the number of peers claimed
      */
-    static int rememberPeers(ByteBuffer b, int off, int end, EndpointKnowledge knowledge, int max) {
+    static int claimPeers(ByteBuffer b, int off, int end, FlowContext flow, int max) {
         long body = body(b, off, end);
         if (body < 0) {
             return 0;
@@ -96,13 +97,13 @@ final class HttpTrackerResponse {
         int n = 0;
         int peers = Bencode.findKey(b, dict, bodyEnd, PEERS_KEY, Limits.TRACKER);
         if (Bencode.typeAt(b, peers, bodyEnd) == Bencode.STRING) {
-            n += CompactPeers.remember(b, Bencode.stringOffset(b, peers, bodyEnd), Bencode.stringLength(b, peers,
-                    bodyEnd), false, knowledge, max);
+            n += CompactPeers.claim(b, Bencode.stringOffset(b, peers, bodyEnd), Bencode.stringLength(b, peers,
+                    bodyEnd), CompactPeers.PEER4, flow, max);
         }
         int peers6 = Bencode.findKey(b, dict, bodyEnd, PEERS6_KEY, Limits.TRACKER);
         if (Bencode.typeAt(b, peers6, bodyEnd) == Bencode.STRING) {
-            n += CompactPeers.remember(b, Bencode.stringOffset(b, peers6, bodyEnd), Bencode.stringLength(b, peers6,
-                    bodyEnd), true, knowledge, max);
+            n += CompactPeers.claim(b, Bencode.stringOffset(b, peers6, bodyEnd), Bencode.stringLength(b, peers6,
+                    bodyEnd), CompactPeers.PEER6, flow, max);
         }
         return n;
     }

@@ -6,6 +6,7 @@ import org.btblocker.api.Detector;
 import org.btblocker.api.Direction;
 import org.btblocker.api.FlowContext;
 import org.btblocker.api.Verdict;
+import org.btblocker.detectors.peers.CompactPeers;
 import org.btblocker.api.packet.PacketView;
 
 /**
@@ -142,11 +143,9 @@ final class TrackerDetector implements Detector {
     private Verdict response(PacketView packet, ByteBuffer b, int off, int end, int action, FlowContext flow) {
         switch (action) {
             case UdpTrackerMessage.ANNOUNCE:
-                if (flow.hasBothDirections()) {
-                    int peers = off + UdpTrackerMessage.ANNOUNCE_RESPONSE_HEADER;
-                    CompactPeers.remember(b, peers, end - peers, packet.ipVersion() == 6, flow.endpoints(),
-                            settings.maxRememberedPeers());
-                }
+                int peers = off + UdpTrackerMessage.ANNOUNCE_RESPONSE_HEADER;
+                CompactPeers.claim(b, peers, end - peers, packet.ipVersion() == 6 ? CompactPeers.PEER6
+                        : CompactPeers.PEER4, flow, settings.maxRememberedPeers());
                 return UDP_ANNOUNCE_EXCHANGE;
             case UdpTrackerMessage.SCRAPE:
                 return UDP_SCRAPE_EXCHANGE;
@@ -191,8 +190,8 @@ final class TrackerDetector implements Detector {
             return Verdict.NOT_MINE;                     // the server spoke first: not HTTP
         }
         int response = first ? HttpTrackerResponse.classify(b, off, end) : HttpTrackerResponse.NOT_TRACKER;
-        if (response == HttpTrackerResponse.PEERS && flow.hasBothDirections()) {
-            HttpTrackerResponse.rememberPeers(b, off, end, flow.endpoints(), settings.maxRememberedPeers());
+        if (response == HttpTrackerResponse.PEERS) {
+            HttpTrackerResponse.claimPeers(b, off, end, flow, settings.maxRememberedPeers());
         }
         if (proof != 0) {
             return PROOFS[proof];

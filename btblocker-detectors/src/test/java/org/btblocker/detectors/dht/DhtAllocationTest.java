@@ -20,15 +20,7 @@ class DhtAllocationTest {
     /** A fixed flow context: first datagram, both directions seen, endpoints counted but not stored. */
     static final class FixedFlow implements FlowContext {
         long remembered;
-        final EndpointKnowledge sink = new EndpointKnowledge() {
-            @Override public boolean isKnownPeer(long hi, long lo, int port) {
-                return false;
-            }
-
-            @Override public void rememberPeer(long hi, long lo, int port) {
-                remembered += port;
-            }
-        };
+        final EndpointKnowledge sink = (hi, lo, port, now) -> EndpointKnowledge.Standing.UNKNOWN;
 
         @Override public Direction direction() { return Direction.RESPONDER; }
         @Override public int packetIndex() { return 1; }
@@ -41,6 +33,10 @@ class DhtAllocationTest {
         @Override public long slot(int index) { return 0; }
         @Override public void setSlot(int index, long value) { }
         @Override public EndpointKnowledge endpoints() { return sink; }
+        @Override public boolean claimPeer(long hi, long lo, int port) {
+            remembered += port;
+            return true;
+        }
         @Override public long nowNanos() { return 0; }
     }
 

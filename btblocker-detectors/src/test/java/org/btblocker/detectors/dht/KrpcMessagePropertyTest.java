@@ -34,8 +34,8 @@ class KrpcMessagePropertyTest implements WithQuickTheories {
             int code = KrpcMessage.classify(buf, 3, b.length);
             assertThat(code).isBetween(KrpcMessage.NOT_KRPC, KrpcMessage.CODES - 1);
             if (code == KrpcMessage.RESPONSE) {
-                TestFlow.Endpoints sink = new TestFlow.Endpoints();
-                assertThat(KrpcMessage.rememberEndpoints(buf, 3, b.length, sink, 1024)).isBetween(0, b.length / 6);
+                TestFlow flow = TestFlow.twoWay();
+                assertThat(KrpcMessage.claimEndpoints(buf, 3, b.length, flow, 1024)).isBetween(0, b.length / 6);
             }
         });
     }
@@ -49,10 +49,10 @@ class KrpcMessagePropertyTest implements WithQuickTheories {
     }
 
     @Test
-    void rememberEndpointsNeverThrowsOnArbitraryInput() {
+    void claimEndpointsNeverThrowsOnArbitraryInput() {
         qt().forAll(BencodeGen.mutated(KrpcGen.encodedMessages())).checkAssert(b -> {
-            TestFlow.Endpoints sink = new TestFlow.Endpoints();
-            int n = KrpcMessage.rememberEndpoints(BencodeGen.embedded(b), 3, b.length, sink, 1024);
+            TestFlow flow = TestFlow.twoWay();
+            int n = KrpcMessage.claimEndpoints(BencodeGen.embedded(b), 3, b.length, flow, 1024);
             assertThat(n).isBetween(0, b.length / 6);
         });
     }

@@ -203,7 +203,7 @@ class KrpcMessageTest {
     }
 
     @Test
-    void rememberEndpointsReadsNodesNodes6AndValues() {
+    void claimEndpointsReadsNodesNodes6AndValues() {
         String node6 = ID1 + "\u0020\u0001\r\u00b8" + "\u0000".repeat(11) + "\u0001\u001a\u00e1";
         String zeroPort = ID2 + "\u0001\u0002\u0003\u0005\u0000\u0000";
         byte[] msg = BencodeGen.encode(dict("t", "aa", "y", "r", "r", dict("id", ID1, "nodes", NODES + zeroPort,
@@ -211,12 +211,14 @@ class KrpcMessageTest {
                 "\u0020\u0001\r\u00b8" + "\u0000".repeat(11) + "\u0002\u001a\u00e2"))));
         ByteBuffer b = BencodeGen.embedded(msg);
         assertThat(KrpcMessage.classify(b, 3, msg.length)).isEqualTo(KrpcMessage.RESPONSE);
-        TestFlow.Endpoints sink = new TestFlow.Endpoints();
-        assertThat(KrpcMessage.rememberEndpoints(b, 3, msg.length, sink, 64)).isEqualTo(4);
+        TestFlow flow = TestFlow.twoWay();
+        TestFlow.Endpoints sink = flow.endpointSet();
+        assertThat(KrpcMessage.claimEndpoints(b, 3, msg.length, flow, 64)).isEqualTo(4);
         assertThat(sink.peers).containsExactlyInAnyOrder(
             "1.2.3.4:6881", "[2001:db8::1]:6881", "10.0.0.7:51413", "[2001:db8::2]:6882");
-        TestFlow.Endpoints capped = new TestFlow.Endpoints();
-        assertThat(KrpcMessage.rememberEndpoints(b, 3, msg.length, capped, 2)).isEqualTo(2);
+        TestFlow cappedFlow = TestFlow.twoWay();
+        TestFlow.Endpoints capped = cappedFlow.endpointSet();
+        assertThat(KrpcMessage.claimEndpoints(b, 3, msg.length, cappedFlow, 2)).isEqualTo(2);
         assertThat(capped.peers).hasSize(2);
     }
 }

@@ -6,6 +6,8 @@ import static org.btblocker.testkit.Packets.concat;
 import static org.btblocker.testkit.Packets.hex;
 
 import java.nio.ByteBuffer;
+
+import org.btblocker.detectors.openings.KnownOpenings;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;

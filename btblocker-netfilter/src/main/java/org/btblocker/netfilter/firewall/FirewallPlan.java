@@ -5,15 +5,17 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.btblocker.api.ban.Enforcement;
+
 /**
  * The exact commands that install and remove btblocker's rules, computed from {@link FirewallSettings} alone (pure: no
  * I/O). {@link FirewallManager} runs them; {@link #print()} shows them.
  *
  * <h2>Where the rules go, and why</h2>
  * <pre>
- *  packet ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sink only)
+ *  packet ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sinks only)
  *         ─► mangle FORWARD (prio -150)  -i/-o IFACE ─► BTBLOCKER
- *               1 source in ban ipset            → DROP                    (ipset sink only)
+ *               1 source in ban ipset            → DROP                    (ipset sinks only)
  *               2 ctmark = clean                 → RETURN  (decided: never queued again)
  *               3 ctmark = bittorrent            → DROP
  *               4 tcp/udp whitelisted port       → RETURN
@@ -42,7 +44,8 @@ import java.util.stream.Collectors;
  *   <li><b>Several queues</b>: {@code --queue-balance} hashes the address pair symmetrically, so both directions of
  *   a flow reach the same queue (and the same engine).</li>
  *   <li><b>Marks</b>: only the bits of the configured mask are matched or saved.</li>
- *   <li><b>Sets</b> are created when missing and kept on removal: they hold the bans, which expire on their own.</li>
+ *   <li><b>Sets</b> belong to the ban sinks, which create them when they open (before the rules are installed); the
+ *   plan only matches them and never deletes them: they hold the bans, which expire on their own.</li>
  * </ul>
  */
 public final class FirewallPlan {
@@ -126,65 +129,49 @@ public final class FirewallPlan {
         return settings;
     }
 
-    // ---------------------------------------------------------------- ban sets
+    // ---------------------------------------------------------------- ban drops
 
+    /**
+     * The drop chains for nftables sinks: in each sink's own table (the sink created it with its sets), chains hooked
+     * before iptables' mangle that drop banned sources. An ipset sink needs no step here: its drop is a rule of our
+     * mangle chain. The printed script also lists the sets the sinks create, for operators who install by hand.
+     */
     private void planSets() {
-        switch (settings.banSink()) {
-            case IPSET -> {
-                ipsetStep(settings.ipsetName(), "inet");
-                ipsetStep(settings.ipsetName6(), "inet6");
+        for (Enforcement.IpsetMatch m : settings.ipsetMatches()) {
+            // timeout 0 enables per-entry timeouts with "forever" as the default; the sink always passes one.
+            setScript.add("ipset create " + m.set4() + " hash:ip family inet timeout 0 -exist");
+            setScript.add("ipset create " + m.set6() + " hash:ip family inet6 timeout 0 -exist");
+        }
+        for (Enforcement.NftSetMatch m : settings.nftMatches()) {
+            String table = "inet " + m.table();
+            setScript.add("nft add table " + table);
+            setScript.add("nft 'add set " + table + " " + m.set4() + " { type ipv4_addr ; flags timeout ; }'");
+            setScript.add("nft 'add set " + table + " " + m.set6() + " { type ipv6_addr ; flags timeout ; }'");
+            nftChain(m, "ban_forward", "forward", List.of("iifname", "oifname"));
+            if (settings.localTraffic()) {
+                nftChain(m, "ban_input", "input", List.of("iifname"));
             }
-            case NFTABLES -> planNftables();
-            case LOG -> { }
         }
     }
 
-    private void ipsetStep(String name, String family) {
-        // timeout 0 enables per-entry timeouts with "forever" as the default; the sink always passes one.
-        setSteps.add(new Step("ipset " + name,
-                Command.of("ipset", "list", "-n", name),
-                Command.of("ipset", "create", name, "hash:ip", "family", family, "timeout", "0"),
-                List.of(Command.of("ipset", "destroy", name)), false));
-        setScript.add("ipset create " + name + " hash:ip family " + family + " timeout 0 -exist");
-    }
-
-    private void planNftables() {
-        String t = settings.nftTable();
-        String table = "inet " + t;
-        setSteps.add(new Step("nftables table " + table, Command.of("nft", "list", "table", "inet", t),
-                nft("add table " + table), List.of(nft("delete table " + table)), false));
-        setScript.add("add table " + table);
-        for (String[] set : new String[][] {{settings.nftSet4(), "ipv4_addr"}, {settings.nftSet6(), "ipv6_addr"}}) {
-            String line = "add set " + table + " " + set[0] + " { type " + set[1] + " ; flags timeout ; }";
-            setSteps.add(new Step("nftables set " + set[0], Command.of("nft", "list", "set", "inet", t, set[0]),
-                    nft(line), List.of(nft("delete set " + table + " " + set[0])), false));
-            setScript.add(line);
-        }
-        nftChain("ban_forward", "forward", List.of("iifname", "oifname"));
-        if (settings.localTraffic()) {
-            nftChain("ban_input", "input", List.of("iifname"));
-        }
-    }
-
-    private void nftChain(String name, String hook, List<String> directions) {
-        String table = "inet " + settings.nftTable();
-        String chain = table + " " + name;
+    private void nftChain(Enforcement.NftSetMatch m, String name, String hook, List<String> directions) {
+        String chain = "inet " + m.table() + " " + name;
         String add = "add chain " + chain + " { type filter hook " + hook + " priority " + NFT_BAN_PRIORITY
                 + " ; policy accept ; }";
-        setSteps.add(new Step("nftables chain " + name,
-                Command.of("nft", "list", "chain", "inet", settings.nftTable(), name),
+        setSteps.add(new Step("nftables chain " + name + " in table " + m.table(),
+                Command.of("nft", "list", "chain", "inet", m.table(), name),
                 nft(add), List.of(nft("delete chain " + chain)), true));
-        setScript.add(add);
+        setScript.add("nft '" + add + "'");
         setSteps.add(Step.always("flush nftables chain " + name, nft("flush chain " + chain)));
-        setScript.add("flush chain " + chain);
+        setScript.add("nft 'flush chain " + chain + "'");
         String ifaces = settings.interfaces().stream().map(i -> "\"" + i + "\"")
                 .collect(Collectors.joining(", ", "{ ", " }"));
         for (String dir : directions) {
-            for (String[] fam : new String[][] {{"ip", settings.nftSet4()}, {"ip6", settings.nftSet6()}}) {
+            for (String[] fam : new String[][] {{"ip", m.set4()}, {"ip6", m.set6()}}) {
                 String rule = "add rule " + chain + " " + dir + " " + ifaces + " " + fam[0] + " saddr @" + fam[1]
                         + " drop";
                 setSteps.add(Step.always("nftables rule in " + name, nft(rule)));
-                setScript.add(rule);
+                setScript.add("nft '" + rule.replace("'", "'\\''") + "'");
             }
         }
     }
@@ -198,8 +185,8 @@ public final class FirewallPlan {
     private void planFamily(Family f) {
         Marks m = settings.marks();
         List<List<String>> rules = new ArrayList<>();
-        if (settings.banSink() == FirewallSettings.SinkKind.IPSET) {
-            String set = f == Family.IPV4 ? settings.ipsetName() : settings.ipsetName6();
+        for (Enforcement.IpsetMatch ban : settings.ipsetMatches()) {
+            String set = f == Family.IPV4 ? ban.set4() : ban.set6();
             rules.add(List.of("-m", "set", "--match-set", set, "src", "-j", "DROP"));
         }
         rules.add(List.of("-m", "connmark", "--mark", m.cleanMatch(), "-j", "RETURN"));
@@ -338,16 +325,17 @@ public final class FirewallPlan {
     }
 
     /**
-     * For removal: our nft ban chains (check = exists, undo = delete), listed whatever the sink kind, so switching
-     * {@code banSink} away from nftables still removes them.
+     * For removal: our nft ban chains (check = exists, undo = delete) in the tables of this plan's nftables sinks,
+     * both hooks whatever {@code localTraffic} is now, so a changed setting still removes them.
      */
     List<Step> nftChainCleanup() {
-        String t = settings.nftTable();
         List<Step> out = new ArrayList<>();
-        for (String chain : List.of("ban_forward", "ban_input")) {
-            out.add(new Step("nftables chain " + chain, Command.of("nft", "list", "chain", "inet", t, chain),
-                    nft("delete chain inet " + t + " " + chain), List.of(nft("delete chain inet " + t + " " + chain)),
-                    true));
+        for (Enforcement.NftSetMatch m : settings.nftMatches()) {
+            for (String chain : List.of("ban_forward", "ban_input")) {
+                Command delete = nft("delete chain inet " + m.table() + " " + chain);
+                out.add(new Step("nftables chain " + chain, Command.of("nft", "list", "chain", "inet", m.table(),
+                        chain), delete, List.of(delete), true));
+            }
         }
         return out;
     }
@@ -359,11 +347,10 @@ public final class FirewallPlan {
     public String print() {
         var sb = new StringBuilder();
         sb.append("# btblocker firewall: interfaces ").append(String.join(", ", settings.interfaces()))
-                .append(", ban sink ").append(settings.banSink().name().toLowerCase(java.util.Locale.ROOT))
                 .append('\n');
         if (!setScript.isEmpty()) {
-            boolean nft = settings.banSink() == FirewallSettings.SinkKind.NFTABLES;
-            sb.append(nft ? "# nft -f -\n" : "# ban sets (kept on removal: they hold the bans)\n");
+            sb.append("# ban sets (the daemon's sinks create them; kept on removal: they hold the bans) and drop "
+                    + "chains\n");
             for (String line : setScript) {
                 sb.append(line).append('\n');
             }

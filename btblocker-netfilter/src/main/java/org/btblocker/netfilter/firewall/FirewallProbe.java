@@ -67,21 +67,15 @@ final class FirewallProbe {
                         + "); fix btblocker.interfaces");
             }
         }
-        switch (s.banSink()) {
-            case IPSET -> {
-                if (!host.hasProgram("ipset")) {
-                    errors.add("ipset not found on PATH; install ipset or set btblocker.banSink = nftables");
-                }
-                feature(host, errors, "ip_set_hash_ip", "CONFIG_IP_SET_HASH_IP");
-                feature(host, errors, "xt_set", "CONFIG_NETFILTER_XT_SET");
+        if (!s.ipsetMatches().isEmpty()) {
+            feature(host, errors, "xt_set", "CONFIG_NETFILTER_XT_SET");
+        }
+        if (!s.nftMatches().isEmpty()) {
+            if (!host.hasProgram("nft")) {
+                errors.add("nft not found on PATH (the nftables ban sink's drop chains need it); install nftables "
+                        + "or use btblocker.banSinks = [ipset]");
             }
-            case NFTABLES -> {
-                if (!host.hasProgram("nft")) {
-                    errors.add("nft not found on PATH; install nftables or set btblocker.banSink = ipset");
-                }
-                feature(host, errors, "nf_tables", "CONFIG_NF_TABLES");
-            }
-            case LOG -> { }
+            feature(host, errors, "nf_tables", "CONFIG_NF_TABLES");
         }
         return List.copyOf(errors);
     }

@@ -64,6 +64,7 @@ public final class QueueService implements AutoCloseable {
     private static final int HANDLER_ERRORS = 6;
     private static final int MALFORMED = 7;
     private static final int TRUNCATED = 8;
+    private static final int LOOPS = 9;
     private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final QueueConfig config;
@@ -75,7 +76,8 @@ public final class QueueService implements AutoCloseable {
     private final MessageCursor msg = new MessageCursor();
     private final AttrCursor attrs = new AttrCursor();
     private final QueuedPacket packet = new QueuedPacket();
-    private final long[] counts = new long[9];
+    private final long[] counts = new long[10];
+    private long receivedNanos;
     private final LongSupplier nanoClock;
     private boolean seenPacket;
     private int lastPacketId;
@@ -96,7 +98,7 @@ public final class QueueService implements AutoCloseable {
         this.rx = ByteBuffer.allocateDirect(rxBytes);
         this.channel = new NetlinkChannel(transport, rxBytes, NetlinkChannel.DEFAULT_TIMEOUT_MILLIS);
         this.channel.setUnsolicitedHandler(this::dispatch);
-        this.batch = new VerdictBatch(transport, config.queueNum(), MAX_RUN);
+        this.batch = new VerdictBatch(transport, config.queueNum(), MAX_RUN, nanoClock);
     }
 
     /** Binds the queue in the current network namespace and starts its thread. */
@@ -269,6 +271,7 @@ public final class QueueService implements AutoCloseable {
      * {@code waitMillis}) and handles its packets; when nothing is there, sends the pending verdicts.
      */
     void step(int waitMillis) throws NetlinkException {
+        inc(LOOPS);
         int n = transport.receive(rx, batch.pending() > 0 ? 0 : waitMillis);
         if (n == NetlinkTransport.TIMEOUT) {
             batch.flush();
@@ -283,6 +286,7 @@ public final class QueueService implements AutoCloseable {
             }
             return;
         }
+        receivedNanos = nanoClock.getAsLong();
         msg.reset(rx, 0, n);
         while (msg.next()) {
             dispatch(msg);
@@ -339,7 +343,7 @@ public final class QueueService implements AutoCloseable {
             verdict = PacketHandler.ACCEPT;
             inc(ACCEPTED);
         }
-        batch.add(id, verdict, packet.hasVerdictMark(), packet.verdictMark());
+        batch.add(id, verdict, packet.hasVerdictMark(), packet.verdictMark(), receivedNanos);
     }
 
     private void logOverruns() {
@@ -366,6 +370,20 @@ public final class QueueService implements AutoCloseable {
     public QueueStats stats() {
         return new QueueStats(read(RECEIVED), read(ACCEPTED), read(DROPPED), read(OVERRUNS), read(GAPS),
                 batch.messagesSent(), read(VERDICT_ERRORS), read(HANDLER_ERRORS), read(MALFORMED), read(TRUNCATED));
+    }
+
+    /**
+     * Receive-loop iterations so far; the loop runs at least every {@value #IDLE_WAIT_MILLIS} ms even without
+     * traffic, so a count that stops growing while {@link #isRunning()} means the thread is stuck (a supervisor
+     * checks it).
+     */
+    public long loops() {
+        return read(LOOPS);
+    }
+
+    /** Verdict latency of this queue. */
+    public LatencyHistogram latency() {
+        return batch.latency();
     }
 
     /** The queue number. */

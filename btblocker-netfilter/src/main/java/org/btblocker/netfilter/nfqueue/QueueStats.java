@@ -19,4 +19,15 @@ package org.btblocker.netfilter.nfqueue;
  */
 public record QueueStats(long received, long accepted, long dropped, long overruns, long gaps, long verdictMessages,
         long verdictErrors, long handlerErrors, long malformed, long truncated) {
+
+    /** All zero. */
+    public static final QueueStats ZERO = new QueueStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** The sums of this and {@code o} (a queue bound again keeps counting from where its last binding stopped). */
+    public QueueStats plus(QueueStats o) {
+        return new QueueStats(received + o.received, accepted + o.accepted, dropped + o.dropped,
+                overruns + o.overruns, gaps + o.gaps, verdictMessages + o.verdictMessages,
+                verdictErrors + o.verdictErrors, handlerErrors + o.handlerErrors, malformed + o.malformed,
+                truncated + o.truncated);
+    }
 }

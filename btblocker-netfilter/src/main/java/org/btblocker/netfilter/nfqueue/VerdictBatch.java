@@ -26,8 +26,16 @@ final class VerdictBatch {
     private boolean setMark;
     private int mark;
     private long messagesSent;
+    private long firstPendingNanos;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final java.util.function.LongSupplier nanoClock;
 
     VerdictBatch(NetlinkTransport transport, int queueNum, int maxRun) {
+        this(transport, queueNum, maxRun, System::nanoTime);
+    }
+
+    VerdictBatch(NetlinkTransport transport, int queueNum, int maxRun, java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         if (maxRun < 1) {
             throw new IllegalArgumentException("maxRun " + maxRun);
         }
@@ -38,10 +46,19 @@ final class VerdictBatch {
 
     /** Adds a packet's verdict; sends the current run first if this one cannot join it. */
     void add(int packetId, int verdict, boolean setMark, int mark) throws NetlinkException {
+        add(packetId, verdict, setMark, mark, 0);
+    }
+
+    /**
+     * Adds a packet's verdict, {@code receivedNanos} being when its datagram was read (0: not timed); sends the
+     * current run first if this one cannot join it.
+     */
+    void add(int packetId, int verdict, boolean setMark, int mark, long receivedNanos) throws NetlinkException {
         if (count > 0 && (verdict != this.verdict || setMark != this.setMark || setMark && mark != this.mark)) {
             flush();
         }
         if (count == 0) {
+            firstPendingNanos = receivedNanos;
             this.verdict = verdict;
             this.setMark = setMark;
             this.mark = mark;
@@ -67,11 +84,19 @@ final class VerdictBatch {
         count = 0;
         transport.send(writer.buffer());
         messagesSent++;
+        if (firstPendingNanos != 0) {
+            latency.record(nanoClock.getAsLong() - firstPendingNanos);
+        }
     }
 
     /** Packets waiting in the current run. */
     int pending() {
         return count;
+    }
+
+    /** Verdict latency, one observation per message sent (the run's first packet, the longest wait). */
+    LatencyHistogram latency() {
+        return latency;
     }
 
     /** Verdict messages sent so far. */

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
 
@@ -20,6 +22,12 @@ public final class Syscalls {
 
     /** {@code AF_NETLINK} from bits/socket.h. */
     public static final int AF_NETLINK = 16;
+    /** {@code AF_UNIX}. */
+    public static final int AF_UNIX = 1;
+    /** {@code SOCK_DGRAM}. */
+    public static final int SOCK_DGRAM = 2;
+    /** Size of {@code struct sockaddr_un}: a 2-byte family and 108 bytes of path. */
+    public static final int SOCKADDR_UN_SIZE = 110;
     /** {@code SOCK_RAW}. */
     public static final int SOCK_RAW = 3;
     /** {@code SOCK_CLOEXEC}: no fd leaks into iptables/ipset child processes. */
@@ -115,6 +123,35 @@ public final class Syscalls {
      */
     public static long receive(int fd, ByteBuffer buf, int flags) {
         long r = Holder.LIBC.recvfrom(fd, buf, buf.remaining(), flags, null, null);
+        return r >= 0 ? r : errno();
+    }
+
+    /** {@code socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)}: fd or -errno. */
+    public static int unixDatagramSocket() {
+        return result(Holder.LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    }
+
+    /**
+     * A native {@code struct sockaddr_un} for {@code path} (at most 107 bytes), to pass to {@link #sendTo}: a path
+     * in the file system, or an abstract name whose first byte is 0 (systemd writes those with a leading '@').
+     * Returns null when the path does not fit.
+     */
+    public static Pointer unixAddress(byte[] path) {
+        if (path.length == 0 || path.length > SOCKADDR_UN_SIZE - 3) {
+            return null;
+        }
+        Pointer addr = Memory.allocateDirect(Holder.RUNTIME, SOCKADDR_UN_SIZE, true);
+        addr.putShort(0, (short) AF_UNIX);
+        addr.put(2, path, 0, path.length);
+        return addr;
+    }
+
+    /**
+     * Sends {@code buf[position, limit)} as one datagram to {@code addr} ({@link #unixAddress}) of length
+     * {@code addrLen}; bytes sent or -errno. {@code buf} must be direct.
+     */
+    public static long sendTo(int fd, ByteBuffer buf, int flags, Pointer addr, int addrLen) {
+        long r = Holder.LIBC.sendto(fd, buf, buf.remaining(), flags, addr, addrLen);
         return r >= 0 ? r : errno();
     }
 

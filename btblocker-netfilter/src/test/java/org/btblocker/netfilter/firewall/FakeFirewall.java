@@ -50,6 +50,14 @@ final class FakeFirewall implements CommandRunner {
         return this;
     }
 
+    /** An nftables table of family inet with two sets, as the nftables ban sink creates it. */
+    FakeFirewall nftTable(String table, String set4, String set6) {
+        nftObjects.add("table inet " + table);
+        nftObjects.add("set inet " + table + " " + set4);
+        nftObjects.add("set inet " + table + " " + set6);
+        return this;
+    }
+
     FakeFirewall chain(String prog, String table, String chain, String... rules) {
         chains.put(key(prog, table, chain), new ArrayList<>(List.of(rules)));
         return this;

@@ -11,7 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.btblocker.netfilter.firewall.Settings.SinkKind;
 import org.btblocker.netlink.NetNs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,12 +53,19 @@ class FirewallIT {
     }
 
     private static FirewallSettings settings(SinkKind kind) {
-        return new FirewallSettings(List.of("btb0", "btb1"), true, 3, 2, List.of(22, 53, 853), kind,
-                "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+        return new FirewallSettings(List.of("btb0", "btb1"), true, 3, 2, List.of(22, 53, 853),
+                List.of(kind.enforcement), new Marks(1, 2, 3));
+    }
+
+    /** What the ipset sink creates when it opens, before the daemon installs its rules. */
+    private void createIpsets() throws Exception {
+        ns.ok("ipset", "create", "torrent_block", "hash:ip", "family", "inet", "timeout", "0");
+        ns.ok("ipset", "create", "torrent_block6", "hash:ip", "family", "inet6", "timeout", "0");
     }
 
     @Test
     void ipsetSinkInstallTwiceThenRemoveRestoresTheRuleset() throws Exception {
+        createIpsets();
         String before = saved();
         var manager = new FirewallManager(ns);
         FirewallPlan plan = FirewallPlan.of(settings(SinkKind.IPSET));
@@ -83,7 +90,6 @@ class FirewallIT {
                 .isLessThan(installed.indexOf("-A FORWARD -m conntrack"));
         assertThat(installed.indexOf("-A FORWARD -i btb0 -j BTBLOCKER"))
                 .isGreaterThan(installed.indexOf("-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS"));
-        assertThat(ns.ok("ipset", "list", "-n")).contains("torrent_block\n", "torrent_block6\n");
 
         manager.install(plan);
         assertThat(saved()).isEqualTo(installed);
@@ -96,6 +102,10 @@ class FirewallIT {
     @Test
     void nftablesSinkInstallThenRemove() throws Exception {
         assumeTrue(new FirewallProbe.SystemHost().hasProgram("nft"), "needs nft");
+        // what the nftables sink creates when it opens, before the daemon installs its rules
+        ns.ok("nft", "add table inet btblocker");
+        ns.ok("nft", "add set inet btblocker banned4 { type ipv4_addr ; flags timeout ; }");
+        ns.ok("nft", "add set inet btblocker banned6 { type ipv6_addr ; flags timeout ; }");
         String before = saved();
         var manager = new FirewallManager(ns);
         FirewallPlan plan = FirewallPlan.of(settings(SinkKind.NFTABLES));
@@ -118,6 +128,7 @@ class FirewallIT {
     @Test
     void failedInstallRollsBackToTheRulesetBefore() throws Exception {
         // A set of the wrong family under our IPv6 name: ip6tables refuses "-m set --match-set torrent_block6".
+        ns.ok("ipset", "create", "torrent_block", "hash:ip", "family", "inet");
         ns.ok("ipset", "create", "torrent_block6", "hash:ip", "family", "inet");
         String before = saved();
         var manager = new FirewallManager(ns);
@@ -125,8 +136,8 @@ class FirewallIT {
                 .isInstanceOf(FirewallException.class)
                 .hasMessageContaining("ip6tables -w -t mangle -A BTBLOCKER -m set --match-set torrent_block6");
         assertThat(saved()).isEqualTo(before);
-        assertThat(ns.ok("ipset", "list", "-n")).as("the existing set is kept, the one we created is gone")
-                .isEqualTo("torrent_block6\n");
+        assertThat(ns.ok("ipset", "list", "-n")).as("sets are never deleted by the firewall")
+                .isEqualTo("torrent_block\ntorrent_block6\n");
     }
 
     /** True when a TCP connection from namespace {@code from} to {@code to:port} is established within 1 s. */
@@ -160,8 +171,9 @@ class FirewallIT {
             }
             try (server) {
                 int port = server.getLocalPort();
-                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(), SinkKind.IPSET,
-                        "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+                createIpsets();
+                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
+                        List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3));
                 var plan = FirewallPlan.of(settings);
                 var manager = new FirewallManager(ns);
                 manager.install(plan);
@@ -195,8 +207,8 @@ class FirewallIT {
                 torrent = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
             }
             try (clean; torrent) {
-                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(), SinkKind.LOG,
-                        "torrent_block", "btblocker", "banned4", "banned6", new Marks(1, 2, 3));
+                var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
+                        List.of(SinkKind.LOG.enforcement), new Marks(1, 2, 3));
                 new FirewallManager(ns).install(FirewallPlan.of(settings));
                 // Stand-in for the daemon's verdicts (ACCEPT with a packet mark), placed before the queue rule. The
                 // bittorrent decision comes after the handshake, as real detections do: a connection dropped at its

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.btblocker.netfilter.firewall.Settings.SinkKind;
 import org.junit.jupiter.api.Test;
 
 class FirewallManagerTest {
@@ -31,7 +31,6 @@ class FirewallManagerTest {
         assertThat(fw.rules("ip6tables", "mangle", "BTBLOCKER")).first()
                 .isEqualTo("-m set --match-set torrent_block6 src -j DROP");
         assertThat(fw.rules("iptables", "mangle", "BTBLOCKER")).hasSize(7);
-        assertThat(fw.snapshot()).contains("ipsets [torrent_block, torrent_block6]");
     }
 
     @Test
@@ -126,7 +125,7 @@ class FirewallManagerTest {
 
     @Test
     void nftablesSinkInstallsAndRemovesItsChainButKeepsTableAndSets() throws Exception {
-        FakeFirewall fw = withForeignRules();
+        FakeFirewall fw = withForeignRules().nftTable("btblocker", "banned4", "banned6");
         var plan = FirewallPlan.of(Settings.of(SinkKind.NFTABLES, true, 0, 1));
         var manager = new FirewallManager(fw);
         manager.install(plan);
@@ -148,7 +147,7 @@ class FirewallManagerTest {
             throw new java.io.IOException("Cannot run program \"" + c.program() + "\"");
         };
         assertThatThrownBy(() -> new FirewallManager(none).install(PLAN)).isInstanceOf(FirewallException.class)
-                .hasMessageStartingWith("could not add ipset torrent_block: ipset: Cannot run program")
+                .hasMessageStartingWith("could not add chain BTBLOCKER (iptables mangle): iptables: Cannot run program")
                 .hasMessageNotContaining("\n");
     }
 
@@ -166,11 +165,11 @@ class FirewallManagerTest {
     }
 
     @Test
-    void removeAlsoTakesNftChainsLeftByAnEarlierNftablesSink() throws Exception {
-        FakeFirewall fw = withForeignRules();
+    void removeAlsoTakesTheNftInputChainWhenLocalTrafficWasTurnedOff() throws Exception {
+        FakeFirewall fw = withForeignRules().nftTable("btblocker", "banned4", "banned6");
         var manager = new FirewallManager(fw);
         manager.install(FirewallPlan.of(Settings.of(SinkKind.NFTABLES, true, 0, 1)));
-        manager.remove(FirewallPlan.of(Settings.of(SinkKind.IPSET, false, 0, 1)));
+        manager.remove(FirewallPlan.of(Settings.of(SinkKind.NFTABLES, false, 0, 1)));
         assertThat(fw.snapshot()).doesNotContain("ban_forward").doesNotContain("ban_input")
                 .doesNotContain("BTBLOCKER");
     }

@@ -6,7 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.btblocker.netfilter.firewall.FirewallProbe.Feature;
-import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
+import org.btblocker.netfilter.firewall.Settings.SinkKind;
 import org.junit.jupiter.api.Test;
 
 class FirewallProbeTest {
@@ -51,8 +51,7 @@ class FirewallProbeTest {
                         + "modprobe nfnetlink_queue or use a kernel that has it",
                 "kernel module xt_NFQUEUE is not loadable (CONFIG_NETFILTER_XT_TARGET_NFQUEUE); load it with "
                         + "modprobe xt_NFQUEUE or use a kernel that has it",
-                "interface eth0 does not exist (existing: enp1s0, lo); fix btblocker.interfaces",
-                "ipset not found on PATH; install ipset or set btblocker.banSink = nftables");
+                "interface eth0 does not exist (existing: enp1s0, lo); fix btblocker.interfaces");
         assertThat(errors).noneMatch(e -> e.contains("\n"));
     }
 
@@ -70,7 +69,8 @@ class FirewallProbeTest {
         host.programs.remove("nft");
         host.absentModules.add("nf_tables");
         assertThat(FirewallProbe.probe(Settings.of(SinkKind.NFTABLES, false, 0, 1), host)).containsExactly(
-                "nft not found on PATH; install nftables or set btblocker.banSink = ipset",
+                "nft not found on PATH (the nftables ban sink's drop chains need it); install nftables or use "
+                        + "btblocker.banSinks = [ipset]",
                 "kernel module nf_tables is not loadable (CONFIG_NF_TABLES); load it with modprobe nf_tables or use "
                         + "a kernel that has it");
     }

@@ -9,7 +9,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
-import org.btblocker.netfilter.firewall.FirewallSettings.SinkKind;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.WithQuickTheories;
 
@@ -18,49 +17,41 @@ class FirewallSettingsTest implements WithQuickTheories {
     /** The netfilter reference.conf plus the keys the ipset module's reference.conf provides. */
     private static Config config(String overrides) {
         return ConfigFactory.parseString(overrides)
-                .withFallback(ConfigFactory.parseString("btblocker { banSink = ipset, ipsetName = torrent_block,"
-                        + " nftables { table = btblocker, set4 = banned4, set6 = banned6 } }"))
                 .withFallback(ConfigFactory.defaultReference()).resolve().getConfig("btblocker");
     }
 
     @Test
     void referenceDefaults() {
-        FirewallSettings s = FirewallSettings.from(config(""));
+        FirewallSettings s = FirewallSettings.from(config(""), List.of());
         assertThat(s.interfaces()).containsExactly("eth0");
         assertThat(s.queueNum()).isZero();
         assertThat(s.queueCount()).isEqualTo(1);
         assertThat(s.localTraffic()).isFalse();
         assertThat(s.whitelistPorts()).containsExactly(22, 53);
-        assertThat(s.banSink()).isEqualTo(SinkKind.IPSET);
-        assertThat(s.ipsetName6()).isEqualTo("torrent_block6");
+        assertThat(s.enforcements()).isEmpty();
         assertThat(s.marks()).isEqualTo(new Marks(1, 2, 3));
     }
 
     @Test
     void marksAcceptHexStringsDecimalStringsAndNumbers() {
         FirewallSettings s = FirewallSettings.from(config(
-                "btblocker.firewall.marks { clean = \"0X100\", bittorrent = 512, mask = \"768\" }"));
+                "btblocker.firewall.marks { clean = \"0X100\", bittorrent = 512, mask = \"768\" }"), List.of());
         assertThat(s.marks()).isEqualTo(new Marks(0x100, 0x200, 0x300));
     }
 
     @Test
     void errorsNameTheKey() {
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.banSink = iptables")))
-                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("banSink")
-                .hasMessageContaining("expected ipset, nftables or log");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.queue.count = 0")))
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.queue.count = 0"), List.of()))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("queue.count");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.interfaces = []")))
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.interfaces = []"), List.of()))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("interfaces");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.whitelistPorts = [0]")))
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.whitelistPorts = [0]"), List.of()))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("firewall.whitelistPorts");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.marks.clean = \"0x4\"")))
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.marks.clean = \"0x4\""), List.of()))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("firewall.marks")
                 .hasMessageContaining("inside the mask");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.marks.mask = \"0xfg\"")))
+        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.firewall.marks.mask = \"0xfg\""), List.of()))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("firewall.marks.mask");
-        assertThatThrownBy(() -> FirewallSettings.from(config("btblocker.ipsetName = \"a b\"")))
-                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("ipsetName");
     }
 
     @Test
@@ -77,7 +68,7 @@ class FirewallSettingsTest implements WithQuickTheories {
         qt().forAll(strings().allPossible().ofLengthBetween(0, 12)).checkAssert(text -> {
             Config c = config("").withValue("firewall.marks.mask", ConfigValueFactory.fromAnyRef(text));
             try {
-                FirewallSettings s = FirewallSettings.from(c);
+                FirewallSettings s = FirewallSettings.from(c, List.of());
                 assertThat(s.marks().mask()).isBetween(1L, 0xFFFF_FFFFL);
             } catch (ConfigException e) {
                 assertThat(e).hasMessageContaining("firewall.marks");
@@ -90,7 +81,7 @@ class FirewallSettingsTest implements WithQuickTheories {
         qt().forAll(longs().between(4, 0xFFFF_FFFFL)).checkAssert(mask -> {
             long m = mask | 3;
             Config c = config("").withValue("firewall.marks.mask", ConfigValueFactory.fromAnyRef(Marks.hex(m)));
-            assertThat(FirewallSettings.from(c).marks().mask()).isEqualTo(m);
+            assertThat(FirewallSettings.from(c, List.of()).marks().mask()).isEqualTo(m);
         });
     }
 }

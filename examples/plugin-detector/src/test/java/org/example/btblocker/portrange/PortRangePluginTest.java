@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 
 import org.btblocker.api.packet.PacketView;
-import org.btblocker.engine.DetectorRegistry;
+import org.btblocker.engine.ProviderRegistry;
 import org.btblocker.engine.Engine;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class PortRangePluginTest {
 
     @Test
     void isFoundByServiceLoaderBesideTheBuiltInDetectors() {
-        var names = DetectorRegistry.discover(getClass().getClassLoader()).all().stream().map(p -> p.name()).toList();
+        var names = ProviderRegistry.detectors(getClass().getClassLoader()).all().stream().map(p -> p.name()).toList();
         assertThat(names).contains("portrange", "endpoint");
     }
 
