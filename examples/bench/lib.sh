@@ -214,6 +214,9 @@ start_btblocker() {
   cat >"$WORK/bench.conf" <<CONF
 btblocker {
   interfaces = ["$LAN", "$WAN"]
+  # our own instance lock, control socket and ban journal: other daemons (tests, other runs) may be running
+  runtimeDirectory = "$WORK/run"
+  stateDirectory = "$WORK/state"
   whitelistPorts = []
   # the default ipset sink, so its drop rule is in the path as in production (sets are per namespace); nobody is
   # banned unless a script asks for it
