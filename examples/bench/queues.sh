@@ -6,7 +6,8 @@
 #   sudo examples/bench/queues.sh [--rounds N] [--packets N] [--quick]
 #
 # PACKETS (default 70,000) datagrams per queue fill each queue up to its 65,536 cap; the drain of all queues together
-# is timed. Prints the medians and the ratios 2 queues / 1 queue. --quick: 2,000 packets, one round.
+# is timed. One warm-up round, then ROUNDS (default 5); prints the medians and the ratios 2 queues / 1 queue.
+# --quick: 2,000 packets, one round.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
