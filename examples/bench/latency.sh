@@ -68,10 +68,11 @@ for name in "${configs[@]}"; do
 done
 for who in "C batch" btblocker; do
   result "added first-packet round trip, $who" \
-    "$(added "$(med "first p50 $who")" "$(med "first p50 $n")") / $(added "$(med "first p99 $who")" "$(med "first p99 $n")")" \
-    "us p50 / p99"
+    "$(added "$(med "first p50 $who")" "$(med "first p50 $n")") /\
+ $(added "$(med "first p99 $who")" "$(med "first p99 $n")")" "us p50 / p99"
 done
 for p in p50 p99; do
-  ratio "latency added first-packet $p btblocker/C-batch" "$(added "$(med "first $p btblocker")" "$(med "first $p $n")")" \
-    "$(added "$(med "first $p C batch")" "$(med "first $p $n")")"
+  mine=$(added "$(med "first $p btblocker")" "$(med "first $p $n")")
+  theirs=$(added "$(med "first $p C batch")" "$(med "first $p $n")")
+  ratio "latency added first-packet $p btblocker/C-batch" "$mine" "$theirs"
 done

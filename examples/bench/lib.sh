@@ -8,7 +8,8 @@
 # counter of that DROP rule is what "delivered" means.
 #
 # Environment: BENCH_BUILD (where the C tools are compiled, default examples/bench/target), BTBLOCKER (the command,
-# default ./btblocker of this tree), BENCH_SKIP_BUILD=1 trusts that it is built, BENCH_KEEP=1 keeps the work directory, BENCH_PERF=1 makes every drain round
+# default ./btblocker of this tree), BENCH_SKIP_BUILD=1 trusts that it is built, BENCH_KEEP=1 keeps the work
+# directory, BENCH_PERF=1 makes every drain round
 # print the consumer's system calls and CPU time per packet (perf stat, Debian linux-perf), JAVA_OPTS reaches the
 # daemon's JVM (e.g. a JFR recording).
 
@@ -152,7 +153,9 @@ offloads() {
 }
 
 # delivered: UDP datagrams the server has dropped (= received) so far
-delivered() { ip netns exec "$S" iptables -nvxL INPUT | awk '$3 == "DROP" && ($4 == "udp" || $4 == "17") {print $1; exit}'; }
+delivered() {
+  ip netns exec "$S" iptables -nvxL INPUT | awk '$3 == "DROP" && ($4 == "udp" || $4 == "17") {print $1; exit}'
+}
 
 flush_conntrack() { ip netns exec "$G" conntrack -F >/dev/null 2>&1 || true; }
 
@@ -247,7 +250,10 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # --------------------------------------------------------------------------------------------------------- printing
 
 # median V...: the median of numbers
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() {
+  printf '%s\n' "$@" | sort -g \
+    | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
 
 # ratio NAME A B: prints "ratio NAME: A/B" (the line the smoke test and the docs look for)
 ratio() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN {printf "ratio %s: %.2f\n", n, (b > 0 ? a / b : 0)}'; }
@@ -280,7 +286,8 @@ drain_round() {
     kill -INT "$perf"
     wait "$perf" || true
     awk -F, -v n="$(awk '{print $2}' "$WORK/drain.last")" '$3 == "raw_syscalls:sys_enter" {s = $1}
-      $3 == "task-clock" {c = $1} END {printf "perf: %.2f system calls and %.2f us CPU per packet\n", s / n, c * 1000 / n}' \
+      $3 == "task-clock" {c = $1}
+      END {printf "perf: %.2f system calls and %.2f us CPU per packet\n", s / n, c * 1000 / n}' \
       "$WORK/perf.last" >&2
   fi
   awk '{print $2, $(NF - 1)}' "$WORK/drain.last"   # "FILLED PPS"

@@ -33,7 +33,8 @@ while (($#)); do
   esac
 done
 for tool in mergecap capinfos ndpiReader; do
-  command -v "$tool" >/dev/null || { echo "ndpi-compare: $tool not found (apt-get install tshark libndpi-bin)" >&2; exit 2; }
+  command -v "$tool" >/dev/null \
+    || { echo "ndpi-compare: $tool not found (apt-get install tshark libndpi-bin)" >&2; exit 2; }
 done
 work=$(mktemp -d /tmp/btbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -42,7 +42,8 @@ measure() {
     v+=("${out#* }")
   done
   PPS[$name]=$(median "${v[@]}")
-  result "drain new flows, $name" "${PPS[$name]}" "packets/s" "median of $rounds, $(median "${f[@]}") queued, runs: ${v[*]}"
+  result "drain new flows, $name" "${PPS[$name]}" "packets/s" \
+    "median of $rounds, $(median "${f[@]}") queued, runs: ${v[*]}"
 }
 
 reference_rules "--queue-num 0"

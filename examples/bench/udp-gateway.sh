@@ -42,7 +42,8 @@ send() {
   sleep 0.2 # the last verdicts
   after=$(delivered)
   [[ -n $name ]] || return 0
-  sample "udp $kind 5-tuple, $name" "$(awk -v a="$after" -v b="$before" -v s="$secs" 'BEGIN {printf "%.0f", (a - b) / s}')"
+  sample "udp $kind 5-tuple, $name" \
+    "$(awk -v a="$after" -v b="$before" -v s="$secs" 'BEGIN {printf "%.0f", (a - b) / s}')"
   sample "offered $kind $name" "$(awk '{printf "%.0f", $(NF - 6)}' "$WORK/gen.last")"
 }
 

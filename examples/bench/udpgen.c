@@ -86,7 +86,8 @@ int main(int argc, char **argv) {
         default: usage();
         }
     }
-    if (dst.s_addr == 0 || src_count < 1 || dport < 1024 || dport > 65535 || payload < 0 || payload > MAX_PAYLOAD || batch < 1 || batch > MAX_BATCH)
+    if (dst.s_addr == 0 || src_count < 1 || dport < 1024 || dport > 65535 || payload < 0 || payload > MAX_PAYLOAD
+        || batch < 1 || batch > MAX_BATCH)
         usage();
     if (count == 0 && seconds == 0) seconds = 1;
 
