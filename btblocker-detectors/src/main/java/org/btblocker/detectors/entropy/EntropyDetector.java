@@ -27,8 +27,9 @@ import org.btblocker.detectors.utp.UtpHeader;
  *   <li>the responder's {@code ENCRYPT(VC, crypto_select, len(PadD), PadD)} and its first stream bytes: at least 14;
  *   <li>then, within {@code maxFlights} flights, peer-wire lengths worth {@value #PROOF_SCORE} points: a flight
  *       that can only be control messages ({@link StreamRhythm#isControlFlight}) or a whole number of piece messages
- *       2 each, the first flight of whole requests 1, each packet that ends a whole number of piece messages after an
- *       earlier packet end of its direction 1.
+ *       2 each, the initiator's 68-byte handshake as the first flight after the exchange 1, a run of flights of whole
+ *       requests from one side 1 per flight (at most 3), each packet that ends a whole number of piece messages after
+ *       an earlier packet end of its direction 1.
  * </ol>
  * Only then does it match, with {@link Verdict#match}: the exchange is complete and the stream after it is the peer
  * wire, so the endpoints may be proven. Anything out of order, out of size or a hole in the exchange is
@@ -39,7 +40,8 @@ import org.btblocker.detectors.utp.UtpHeader;
  * <pre>
  * slot 0  bit 0 SYN seen, bit 1 SYN-ACK seen (TCP), bit 2 the current flight is the responder's,
  *         bit 3 the first data came from the flow's responder (uTP), bits 4-11 flights begun,
- *         bits 12-35 bytes of the current flight (saturating), bits 36-43 score, bit 44 a request flight was counted
+ *         bits 12-35 bytes of the current flight (saturating), bits 36-43 score, bits 44-45 the current run of request
+ *         flights, bits 46-47 points given for request runs, bit 48 the run is the responder's
  * slot 1  initiator's direction, slot 3 responder's ({@link StreamRhythm} packed state; over uTP the "sequence
  *         number" is the payload byte count)
  * slot 2  initiator's packet-end ring, slot 4 responder's, stored inverted (a zero slot is an empty ring)
@@ -62,8 +64,13 @@ final class EntropyDetector implements Detector {
     static final int MIN_RESPONDER_SYNC = 8 + 4 + 2;
     /** Points of peer-wire lengths after the exchange that prove the flow. */
     static final int PROOF_SCORE = 4;
-    /** A flight of whole requests: 17a + 9b lengths are common (1 in 6 of any lengths), so it counts once. */
-    static final int REQUEST_POINTS = 1;
+    /**
+     * Flights of whole requests: 17a + 9b lengths are common (3 in 17 of any lengths), so only a run of them from one
+     * side counts, a point per flight of the longest run, at most this many.
+     */
+    static final int MAX_REQUEST_POINTS = 3;
+    /** The BEP 3 handshake, which opens the encrypted stream. */
+    static final int HANDSHAKE_LENGTH = 68;
 
     static final int SLOTS = 6;
 
@@ -80,7 +87,9 @@ final class EntropyDetector implements Detector {
     private static final long BYTES_MASK = (1L << 24) - 1;
     private static final int SCORE_SHIFT = 36;
     private static final long SCORE_MASK = 0xff;
-    private static final long REQUESTS_SEEN = 1L << 44;
+    private static final int RUN_SHIFT = 44;              // consecutive request flights of one side, 0..3
+    private static final int REQUEST_POINTS_SHIFT = 46;   // points given for them so far, 0..3
+    private static final long RUN_FROM_RESPONDER = 1L << 48;
 
     private static final long UTP_INITIATOR_KNOWN = 1L << 32;
     private static final long UTP_RESPONDER_KNOWN = 1L << 33;
@@ -213,9 +222,15 @@ final class EntropyDetector implements Detector {
                 if (points < 0) {
                     return Verdict.NOT_MINE;
                 }
-                if (points == REQUEST_POINTS) {            // a flight of requests counts once: 17a + 9b is common
-                    points = (state & REQUESTS_SEEN) != 0 ? 0 : REQUEST_POINTS;
-                    state |= REQUESTS_SEEN;
+                boolean handshake = flights == EXCHANGE_FLIGHTS + 1 && bytes == HANDSHAKE_LENGTH;
+                if (flights > EXCHANGE_FLIGHTS && !handshake) {
+                    state = requestRun(state, isRequestFlight(bytes), !responderSide);
+                    int given = (int) ((state >>> REQUEST_POINTS_SHIFT) & 3);
+                    int run = (int) ((state >>> RUN_SHIFT) & 3);
+                    if (run > given) {
+                        points += run - given;
+                        state = (state & ~(3L << REQUEST_POINTS_SHIFT)) | ((long) run << REQUEST_POINTS_SHIFT);
+                    }
                 }
                 score += points;
             }
@@ -240,8 +255,8 @@ final class EntropyDetector implements Detector {
     }
 
     /**
-     * Points for flight {@code number} (1-based) of {@code bytes} bytes once the other side answered it; -1 when an
-     * exchange flight is out of size.
+     * Points for flight {@code number} (1-based) of {@code bytes} bytes once the other side answered it (request
+     * flights are counted apart, by {@link #requestRun}); -1 when an exchange flight is out of size.
      */
     int closedFlight(int number, long bytes) {
         switch (number) {
@@ -252,12 +267,36 @@ final class EntropyDetector implements Detector {
             case 4:
                 return bytes >= MIN_RESPONDER_SYNC ? 0 : -1;
             default:
-                if (StreamRhythm.isControlFlight((int) Math.min(bytes, Integer.MAX_VALUE))
-                        || StreamRhythm.isPieceFlight(bytes)) {
-                    return 2;
-                }
-                return bytes < Integer.MAX_VALUE && StreamRhythm.isRequestFlight((int) bytes) ? REQUEST_POINTS : 0;
+                break;
         }
+        if (number == EXCHANGE_FLIGHTS + 1 && bytes == HANDSHAKE_LENGTH) {
+            // the initiator's first stream flight is its handshake alone when IA was empty (libtorrent, aria2, Vuze)
+            return 1;
+        }
+        if (StreamRhythm.isControlFlight((int) Math.min(bytes, Integer.MAX_VALUE)) || StreamRhythm.isPieceFlight(bytes)) {
+            return 2;
+        }
+        return 0;
+    }
+
+    /**
+     * The request run after a closed flight from one side ({@code fromResponder}) that is, or is not, whole requests:
+     * it grows with each request flight of the side that runs it and ends with any other flight of that side.
+     */
+    private static long requestRun(long state, boolean requests, boolean fromResponder) {
+        int run = (int) ((state >>> RUN_SHIFT) & 3);
+        boolean sameSide = ((state & RUN_FROM_RESPONDER) != 0) == fromResponder;
+        if (requests) {
+            run = sameSide || run == 0 ? Math.min(MAX_REQUEST_POINTS, run + 1) : 1;
+            state = fromResponder ? state | RUN_FROM_RESPONDER : state & ~RUN_FROM_RESPONDER;
+        } else if (sameSide) {
+            run = 0;
+        }
+        return (state & ~(3L << RUN_SHIFT)) | ((long) run << RUN_SHIFT);
+    }
+
+    private static boolean isRequestFlight(long bytes) {
+        return bytes < Integer.MAX_VALUE && StreamRhythm.isRequestFlight((int) bytes);
     }
 
     /**

@@ -420,10 +420,10 @@ class EntropyDetectorTest {
                 EntropySamples.mseKey(r))))).isSameAs(Verdict.UNDECIDED);
         assertThat(flow.feed(Packets.udp(B, PB, A, PA, utp(UtpHeader.ST_DATA, 0x5302, 0x49c7, 0xe7f6,
                 EntropySamples.mseKey(r))))).as("a retransmitted packet").isSameAs(Verdict.UNDECIDED);
-        // the sync flights, the handshakes, requests (1 point), an unchoke and a piece's first packet, one request (2),
-        // one have (2): proven when the initiator's next packet closes the have's flight
-        boolean[] fromA = {true, false, true, false, true, false, false, true, false, true};
-        int[] lengths = {300, 100, 68, 305, 281, 50, 1400, 17, 9, 17};
+        // the sync flights, the initiator's handshake alone (1 point), the responder's, requests (1), an unchoke and a
+        // piece's first packet, one request (2): proven when the responder's next packet closes the request's flight
+        boolean[] fromA = {true, false, true, false, true, false, false, true, false};
+        int[] lengths = {300, 100, 68, 305, 281, 50, 1400, 17, 9};
         int seqA = 0xe7f7;
         int seqB = 0x49c8;
         for (int i = 0; i < lengths.length; i++) {
