@@ -24,6 +24,7 @@ import org.btblocker.detectors.lengths.StreamRhythm;
  *         bits 32-47 payload packets inspected
  * slot 1  initiator's direction, slot 3 responder's ({@link StreamRhythm} packed state)
  * slot 2  initiator's packet-end ring, slot 4 responder's, stored inverted (a zero slot is an empty ring)
+ * slot 5  initiator's kept residues (those that were hit), slot 6 responder's, stored inverted
  * </pre>
  */
 final class RhythmDetector implements Detector {
@@ -31,7 +32,9 @@ final class RhythmDetector implements Detector {
     static final Verdict PIECES_AND_REQUESTS = Verdict.matchByAssociation(
             "peer-wire message lengths mid-stream: 16 KiB piece messages one way, requests the other");
 
-    static final int SLOTS = 5;
+    static final int SLOTS = 7;
+    /** Slot of the initiator's kept residues; the responder's is the next one. */
+    private static final int KEPT = 5;
 
     private static final int STATE = 0;
     private static final long STARTED = 1L;
@@ -76,9 +79,19 @@ final class RhythmDetector implements Detector {
         if (added != StreamRhythm.OLD) {
             state = flights(state, fromResponder, added);
             long ring = ~flow.slot(dirSlot + 1);
+            int keptSlot = KEPT + (fromResponder ? 1 : 0);
+            long kept = ~flow.slot(keptSlot);
+            // a residue that was hit once is kept: an uploader behind a rate limiter ends the first packet of each
+            // burst on a message boundary, with several packets in between that the recent ends do not span
             long next = StreamRhythm.advance(direction, packet.tcpSeq() + len, added, ring);
+            int position = StreamRhythm.position(next);
+            if (StreamRhythm.hits(next) == StreamRhythm.hits(direction) && StreamRhythm.contains(kept, position)) {
+                next = StreamRhythm.advance(direction, packet.tcpSeq() + len, added, kept);
+            } else if (StreamRhythm.hits(next) > StreamRhythm.hits(direction) && !StreamRhythm.contains(kept, position)) {
+                flow.setSlot(keptSlot, ~StreamRhythm.pushEnd(kept, position));
+            }
             flow.setSlot(dirSlot, next);
-            flow.setSlot(dirSlot + 1, ~StreamRhythm.pushEnd(ring, StreamRhythm.position(next)));
+            flow.setSlot(dirSlot + 1, ~StreamRhythm.pushEnd(ring, position));
             long otherAsked = fromResponder ? INITIATOR_ASKED : RESPONDER_ASKED;
             if (StreamRhythm.hits(next) >= settings.minHits() && (state & otherAsked) != 0) {
                 return PIECES_AND_REQUESTS;

@@ -9,7 +9,8 @@
  *
  * <p><b>What is matched</b> ({@link org.btblocker.detectors.lengths.StreamRhythm}): in one direction, {@code minHits}
  * (default 3) packets that end a whole number of piece messages after one of the last four packet ends of that
- * direction (a client writes whole messages, so a packet that ends a write ends a message), and in the other
+ * direction, or after an end that was hit before (a client writes whole messages, so a packet that ends a write ends
+ * a message; an uploader behind a rate limiter ends the first packet of each burst on one), and in the other
  * direction a complete flight (one begun after the first packet seen) that can only be control messages (5, 9, 10,
  * 13, 14, 17 or 18 bytes) or whole requests (17a + 9b bytes, b at most 2). The match is by association: the
  * endpoints are not remembered, so a wrong inference cannot spread.
