@@ -31,6 +31,7 @@ final class HandshakeDetector implements Detector {
     static final Verdict UT_METADATA = Verdict.match("BEP 9 ut_metadata message");
     static final Verdict UT_PEX = Verdict.match("BEP 11 ut_pex message");
     static final Verdict PEER_WIRE_MESSAGES = Verdict.match("BEP 3 peer-wire messages");
+    static final Verdict BLOCK_MESSAGE = Verdict.match("BEP 3 piece or request of a 16 KiB block inside a segment");
 
     // Slot layout, one slot per direction.
     private static final long PREFIX_MASK = 0x1f;          // bits 0-4: prefix bytes matched at the stream start
@@ -100,6 +101,10 @@ final class HandshakeDetector implements Detector {
             runFixed = false;
         }
         if (r < 0) {
+            // joined mid-stream: a segment that starts inside a message may still hold a block's piece or request
+            if (PeerWireFrames.findBlockMessage(b, off, end) >= 0) {
+                return BLOCK_MESSAGE;
+            }
             flow.setSlot(slot, MESSAGES);
             return undecidedOrGiveUp(flow);
         }
