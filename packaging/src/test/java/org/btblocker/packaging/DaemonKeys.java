@@ -16,11 +16,11 @@ import com.typesafe.config.ConfigValue;
 final class DaemonKeys {
 
     /**
-     * Keys that the conffile and the Nix module write before the daemon reads them: other branches are adding them
-     * (metrics, plugins, detection log, the crowdsec sink). A key here is checked like any other as soon as a
-     * reference.conf defines it; an entry ending in "." covers every key under it.
+     * Keys that the conffile and the Nix module write before the daemon reads them: another branch is adding them
+     * (metrics, plugins, detection log). A key here is checked like any other as soon as a reference.conf defines
+     * it; an entry ending in "." covers every key under it.
      */
-    static final List<String> PENDING = List.of("metrics.", "pluginsDir", "detectionLog", "crowdsec.");
+    static final List<String> PENDING = List.of("metrics.", "pluginsDir", "detectionLog");
 
     private DaemonKeys() {
     }

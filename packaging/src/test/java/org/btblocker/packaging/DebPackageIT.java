@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -92,10 +93,12 @@ class DebPackageIT {
             "minPayloadSize", "ipsetName", "banDuration", "interfaces", "whitelistPorts", "logLevel", "logFormat");
         assertThat(u.keys()).as("each key once").doesNotHaveDuplicates();
 
+        // every problem at once: a merge that adds, drops or changes keys gets the whole list of lines to fix
+        SoftAssertions problems = new SoftAssertions();
         Map<String, ConfigValue> defaults = DaemonKeys.defaults();
         List<String> missing = defaults.keySet().stream().filter(k -> !u.keys().contains(k))
             .map(k -> "  #" + k + " = " + defaults.get(k).render(ConfigRenderOptions.concise())).toList();
-        assertThat(missing).as("keys of the daemon the conffile does not list (lines to add)").isEmpty();
+        problems.assertThat(missing).as("keys of the daemon the conffile does not list (lines to add)").isEmpty();
 
         // uncommented, every line sets its key to the default it shows (substitutions resolved as the daemon does)
         Config all = ConfigFactory.parseString(u.text()).withFallback(DaemonKeys.referenceRoot()).resolve()
@@ -104,10 +107,14 @@ class DebPackageIT {
             if (DaemonKeys.isPending(key)) {
                 continue;
             }
-            assertThat(defaults).as("btblocker." + key + " is a key the daemon reads").containsKey(key);
-            assertThat(all.getValue(key).unwrapped()).as("the default of btblocker." + key)
+            if (!defaults.containsKey(key)) {
+                problems.fail("btblocker." + key + " is not a key the daemon reads (remove its line)");
+                continue;
+            }
+            problems.assertThat(all.getValue(key).unwrapped()).as("the default of btblocker." + key)
                 .isEqualTo(defaults.get(key).unwrapped());
         }
+        problems.assertAll();
         // and the daemon accepts every line uncommented
         assertThat(Project.btblocker("check-config", "--config", Project.tempFile("uncommented.conf", u.text())
             .toString()).ok()).contains("configuration OK");
