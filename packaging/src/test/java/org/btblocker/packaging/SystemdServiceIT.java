@@ -235,12 +235,14 @@ class SystemdServiceIT {
         start();
         Bg echo = server("echo", "7000");
         echo.await("^LISTENING", Duration.ofSeconds(15));
-        Path marker = Path.of("target", "reloaded-" + System.nanoTime()).toAbsolutePath();
+        Path decided = marker("decided");
+        Path reloaded = marker("reloaded");
         // from the second address: the first one is banned below, and a banned source's packets are all dropped
-        Bg hold = client("hold", SERVER, "7000", marker.toString(), CLIENT2);
-        hold.await("^FIRST ok", Duration.ofSeconds(20));
-        waitFor(() -> conntrackMark(CLIENT2, 7000).equals("1"), Duration.ofSeconds(20),
+        Bg hold = client("hold", SERVER, "7000", decided.toString(), reloaded.toString(), CLIENT2);
+        waitFor(() -> conntrackMark(CLIENT2, 7000).equals("1"), Duration.ofSeconds(30),
             "the held flow decided clean (connmark 1)");
+        touch(decided);
+        hold.await("^FIRST ok", Duration.ofSeconds(20));
         Bg sink = server("sink", "6881");
         sink.await("^LISTENING", Duration.ofSeconds(15));
         client("handshake", SERVER, "6881").await("^SENT", Duration.ofSeconds(20));
@@ -257,12 +259,7 @@ class SystemdServiceIT {
         assertThat(rules()).as("the same rules after the reload").isEqualTo(rules);
         assertThat(guest.exec("ipset", "test", "torrent_block", CLIENT).exit()).as("the ban survives").isZero();
         assertThat(journal()).doesNotContain("reload refused");
-        try {
-            Files.writeString(marker, "");
-            marker.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        touch(reloaded);
         assertThat(hold.await("^SECOND (\\w+)", Duration.ofSeconds(30)).group(1))
             .as("a flow decided before the reload still passes").isEqualTo("ok");
         assertThat(guest.exec("ipset", "test", "torrent_block", CLIENT2).exit()).as("nobody else banned")
@@ -324,6 +321,21 @@ class SystemdServiceIT {
 
     private static String rules() {
         return guest.exec("sh", "-c", "iptables-save | grep -v '^#'; ip6tables-save | grep -v '^#'").out();
+    }
+
+    /** A path under target/ for a file the traffic script waits for; deleted when the JVM exits. */
+    private static Path marker(String name) {
+        Path p = Path.of("target", name + "-" + System.nanoTime()).toAbsolutePath();
+        p.toFile().deleteOnExit();
+        return p;
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.writeString(file, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The connection mark of the TCP flow from {@code source} to port {@code port}, "" when conntrack has none. */
