@@ -21,9 +21,20 @@ let
   # too (one place per value, or `nixos-option` would show one value while the daemon used another).
   ownKeys = [
     "queueNum" "entropyThreshold" "minPayloadSize" "ipsetName" "banDuration" "interfaces" "whitelistPorts"
-    "metrics" "crowdsec" "stateDirectory" "runtimeDirectory"
+    "metrics" "stateDirectory" "runtimeDirectory"
   ];
-  clashes = name: lib.intersectLists ownKeys (lib.attrNames cfg.${name});
+  # The crowdsec sink's keys with an option here; its others (caFile, scenario, origin, pullOrigins, ...) are set
+  # through settings.crowdsec and merged under the options' values.
+  ownCrowdsecKeys = [ "url" "machineId" "passwordFile" "pull" "bouncerKeyFile" ];
+  clashes = name:
+    let
+      block = cfg.${name};
+      crowdsecBlock = block.crowdsec or { };
+    in
+    lib.intersectLists ownKeys (lib.attrNames block)
+    ++ (if builtins.isAttrs crowdsecBlock
+      then map (k: "crowdsec.${k}") (lib.intersectLists ownCrowdsecKeys (lib.attrNames crowdsecBlock))
+      else [ "crowdsec" ]);
 
   settings = lib.recursiveUpdate cfg.settings cfg.extraConfig;
 
@@ -125,7 +136,8 @@ in
       example = { queue.count = 2; ban.minEvidence = 5; banSinks = [ "ipset" ]; };
       description = ''
         Freeform keys of the `btblocker` block, nested as in reference.conf (`btblocker detectors` and the README
-        list them). Keys that have an option here (queueNum, ..., metrics, crowdsec) are set through the option.
+        list them). Keys that have an option here (queueNum, ..., metrics, crowdsec.url, ...) are set through the
+        option; the crowdsec sink's other keys (caFile, scenario, pullOrigins, ...) go in settings.crowdsec.
       '';
     };
 
