@@ -21,14 +21,27 @@ let
   # too (one place per value, or `nixos-option` would show one value while the daemon used another).
   ownKeys = [
     "queueNum" "entropyThreshold" "minPayloadSize" "ipsetName" "banDuration" "interfaces" "whitelistPorts"
-    "metrics" "crowdsec" "stateDirectory" "runtimeDirectory"
+    "metrics" "stateDirectory" "runtimeDirectory"
   ];
-  clashes = name: lib.intersectLists ownKeys (lib.attrNames cfg.${name});
+  # The crowdsec sink's keys with an option here; its others (caFile, scenario, origin, pullOrigins, ...) are set
+  # through settings.crowdsec and merged under the options' values.
+  ownCrowdsecKeys = [ "url" "machineId" "passwordFile" "pull" "bouncerKeyFile" ];
+  clashes = name:
+    let
+      block = cfg.${name};
+      crowdsecBlock = block.crowdsec or { };
+    in
+    lib.intersectLists ownKeys (lib.attrNames block)
+    ++ (if builtins.isAttrs crowdsecBlock
+      then map (k: "crowdsec.${k}") (lib.intersectLists ownCrowdsecKeys (lib.attrNames crowdsecBlock))
+      else [ "crowdsec" ]);
 
   settings = lib.recursiveUpdate cfg.settings cfg.extraConfig;
 
   # The sinks the daemon will use: `banSinks` (a list) or the seed's `banSink` alias; ipset when neither is set.
-  banSinks = settings.banSinks or [ (settings.banSink or "ipset") ];
+  # crowdsec.enable adds the crowdsec sink: its block alone would configure a sink the daemon never opens.
+  chosenSinks = settings.banSinks or [ (settings.banSink or "ipset") ];
+  banSinks = chosenSinks ++ optional (cfg.crowdsec.enable && !lib.elem "crowdsec" chosenSinks) "crowdsec";
   # iptables' `-m set` match (the ipset sink's drop rule) resolves the set name over a raw IP socket
   # (getsockopt SO_IP_SET), so iptables needs CAP_NET_RAW for it, the nft-based variant included. Nothing else does.
   capabilities = [ "CAP_NET_ADMIN" ] ++ optional (lib.elem "ipset" banSinks) "CAP_NET_RAW";
@@ -47,7 +60,7 @@ let
       enabled = cfg.metrics.enable;
       inherit (cfg.metrics) address port;
     };
-  } // optionalAttrs cfg.crowdsec.enable { inherit crowdsec; });
+  } // optionalAttrs cfg.crowdsec.enable { inherit crowdsec banSinks; });
 
   configText = builtins.toJSON { inherit btblocker; };
   configFile = pkgs.writeText "btblocker.conf" configText;
@@ -123,7 +136,8 @@ in
       example = { queue.count = 2; ban.minEvidence = 5; banSinks = [ "ipset" ]; };
       description = ''
         Freeform keys of the `btblocker` block, nested as in reference.conf (`btblocker detectors` and the README
-        list them). Keys that have an option here (queueNum, ..., metrics, crowdsec) are set through the option.
+        list them). Keys that have an option here (queueNum, ..., metrics, crowdsec.url, ...) are set through the
+        option; the crowdsec sink's other keys (caFile, scenario, pullOrigins, ...) go in settings.crowdsec.
       '';
     };
 
@@ -277,6 +291,9 @@ in
         Restart = "on-failure";
         RestartSec = "5s";
         TimeoutStopSec = "30s";
+        # SIGTERM to the daemon only: it runs iptables to remove its rules, and systemd's default (control-group)
+        # also kills the commands started in those first moments, which would leave rules behind.
+        KillMode = "mixed";
         LoadCredential = optional (cfg.crowdsec.enable && cfg.crowdsec.passwordFile != null)
             "crowdsec-password:${toString cfg.crowdsec.passwordFile}"
           ++ optional (cfg.crowdsec.enable && cfg.crowdsec.bouncerKeyFile != null)

@@ -66,10 +66,14 @@ ip -n "$c" route add default via 10.94.1.1
 ip -n "$s" route add default via 10.94.2.1
 ip netns exec "$g" sysctl -qw net.ipv4.ip_forward=1
 
+# its own state and runtime directories: the test's bans must not reach an installed service's ban journal
+# (/var/lib/btblocker), which restores them at its next start
 cat > "$work/btblocker.conf" <<CONF
 btblocker {
   interfaces = ["e${id}gc", "e${id}gs"]
   banDuration = "600"
+  stateDirectory = "$work/state"
+  runtimeDirectory = "$work/run"
 }
 CONF
 ip netns exec "$g" "$btblocker" run --config "$work/btblocker.conf" > "$work/daemon.log" 2>&1 &
@@ -84,7 +88,7 @@ until grep -q "btblocker running" "$work/daemon.log"; do
     fi
     sleep 0.1
 done
-echo "btblocker running in namespace $g"
+echo "btblocker running in namespace $g, $(grep -o 'bans restored from [^,]*' "$work/daemon.log")"
 
 # plain HTTP through the gateway (port 8080 is not whitelisted: it is inspected, and passes)
 mkdir "$work/www" && echo hello > "$work/www/index.html"

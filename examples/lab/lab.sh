@@ -19,6 +19,8 @@
 #   LAB_GW_READY_CMD   readiness check run in the gateway netns (default: an NFQUEUE rule exists in iptables/nft)
 #   LAB_BAN_SETS       regex of the ipset names that hold bans (default ^torrent_block: torrent_block, torrent_block6)
 #   LAB_KEEP_DATA      1 keeps the transferred payload copies in each scenario directory (default: deleted)
+#   LAB_CAPTURE_SNAPLEN bytes of each packet kept in <scenario>/lan0.pcap (default 200: headers; 0 = whole packets)
+#   LAB_CAPTURE_MAX    packets kept in <scenario>/lan0.pcap (default 20000)
 # Output: one JSON line per scenario on stdout (lines starting with {"scenario":), logs on stderr, a markdown table
 # in $LAB_OUT/results.md (also printed to stderr). Exit status 0 when every scenario met its expectation.
 set -euo pipefail
@@ -38,16 +40,23 @@ LAB_GW_READY=${LAB_GW_READY:-40}
 LAB_GW_READY_CMD=${LAB_GW_READY_CMD:-}
 LAB_BAN_SETS=${LAB_BAN_SETS:-^torrent_block}
 LAB_KEEP_DATA=${LAB_KEEP_DATA:-0}
+LAB_CAPTURE_SNAPLEN=${LAB_CAPTURE_SNAPLEN:-200}
+LAB_CAPTURE_MAX=${LAB_CAPTURE_MAX:-20000}
 
 BT_SCENARIOS=(bt-tcp-http bt-tcp-peer bt-tcp-enc bt-utp bt-utp-enc bt-dht bt-udp-tracker bt-magnet bt-transmission-enc
-  bt-aria2-enc bt-ipv6)
-NEG_SCENARIOS=(neg-https-443 neg-https-8443 neg-ssh-22 neg-ssh-2222 neg-wireguard neg-dns neg-iperf-tcp
-  neg-iperf-udp neg-entropy-tcp-6881 neg-entropy-tcp-51413 neg-entropy-udp-6881 neg-entropy-udp-51413)
+  bt-aria2-enc bt-rtorrent-enc bt-ipv6 bt-v2 bt-midstream bt-midstream-enc)
+NEG_SCENARIOS=(neg-https-443 neg-https-8443 neg-https-6881 neg-ssh-22 neg-ssh-2222 neg-wireguard neg-dns neg-iperf-tcp
+  neg-iperf-udp neg-entropy-tcp-6881 neg-entropy-tcp-51413 neg-entropy-udp-6881 neg-entropy-udp-51413
+  neg-shadowsocks-8388 neg-shadowsocks-6881)
+# seconds after the download began that the gateway program starts in the bt-midstream scenarios, and the seeder's
+# upload limit that keeps the download going past it (4 MB at 200 KiB/s: about 20 s, within LAB_TIMEOUT)
+MIDSTREAM_DELAY=${LAB_MIDSTREAM_DELAY:-5}
+MIDSTREAM_KIB_S=${LAB_MIDSTREAM_KIB_S:-200}
 
 check_prereqs() { # prints what is missing; status 0 when nothing is
   local missing=() cmd
-  for cmd in ip ipset iptables bc openssl ssh-keygen opentracker transmission-cli aria2c nginx /usr/sbin/sshd scp wg \
-    wireguard-go dnsmasq dig iperf3 curl ss setsid tcpdump; do
+  for cmd in ip ipset iptables bc openssl ssh-keygen opentracker transmission-cli aria2c rtorrent nginx /usr/sbin/sshd \
+    scp wg wireguard-go dnsmasq dig iperf3 curl ss setsid tcpdump ss-server ss-local; do
     command -v "$cmd" >/dev/null || missing+=("$cmd")
   done
   "$PY" -c 'import libtorrent' 2>/dev/null || missing+=("python3-libtorrent")
@@ -57,7 +66,7 @@ check_prereqs() { # prints what is missing; status 0 when nothing is
 }
 if [[ ${1:-} == --check ]]; then check_prereqs; exit $?; fi
 if [[ ${1:-} == --list ]]; then printf '%s\n' "${BT_SCENARIOS[@]}" "${NEG_SCENARIOS[@]}"; exit 0; fi
-if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,23p' "$0"; exit 0; fi
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then sed -n '2,25p' "$0"; exit 0; fi
 
 PREFIX=btlab-$$
 C=$PREFIX-client
@@ -226,8 +235,9 @@ start_observers() {
   SCEN_PIDS+=($!)
   TCPDUMP_PID=
   if command -v tcpdump >/dev/null; then
-    # headers only, at most 20000 packets: shows which protocols crossed the gateway and when the first packet did
-    setsid ip netns exec "$G" tcpdump -i lan0 -n -s 200 -c 20000 -U --immediate-mode -Z root -w "$SD/lan0.pcap" 'tcp or udp' 2>"$SD/tcpdump.log" &
+    # headers only by default, at most 20000 packets: shows which protocols crossed the gateway and when the first
+    # packet did; LAB_CAPTURE_SNAPLEN=0 keeps whole packets (captures to replay with `btblocker scan`)
+    setsid ip netns exec "$G" tcpdump -i lan0 -n -s "$LAB_CAPTURE_SNAPLEN" -c "$LAB_CAPTURE_MAX" -U --immediate-mode -Z root -w "$SD/lan0.pcap" 'tcp or udp' 2>"$SD/tcpdump.log" &
     TCPDUMP_PID=$!
     SCEN_PIDS+=("$TCPDUMP_PID")
     wait_for 5 grep -q 'listening on' "$SD/tcpdump.log" || true
@@ -337,6 +347,7 @@ run_bt() {
   local seed_profile=plain leech_profile=plain trackers=() tracker_ip=$SERVER4 leecher=libtorrent
   local tracker_ns=$S tracker_where=server
   local seed_listen="$SERVER4:6881" leech_listen="$CLIENT4:6882" seed_dht="" leech_dht="" magnet=0 tracker=1
+  local v2=0 gateway_delay=0 seed_rate=0
   case $SCEN in
     bt-tcp-http) ;;
     bt-tcp-peer) tracker_where=gateway ;;
@@ -349,6 +360,11 @@ run_bt() {
     bt-magnet) magnet=1 tracker_where=gateway ;;
     bt-transmission-enc) seed_profile=tolerant leecher=transmission tracker_where=gateway ;;
     bt-aria2-enc) seed_profile=tolerant leecher=aria2 tracker_where=gateway ;;
+    bt-rtorrent-enc) seed_profile=tolerant leecher=rtorrent tracker_where=gateway ;;
+    bt-v2) v2=1 tracker_where=gateway ;;
+    bt-midstream) gateway_delay=$MIDSTREAM_DELAY seed_rate=$MIDSTREAM_KIB_S tracker_where=gateway ;;
+    bt-midstream-enc) seed_profile=enc leech_profile=enc gateway_delay=$MIDSTREAM_DELAY seed_rate=$MIDSTREAM_KIB_S
+      tracker_where=gateway ;;
     bt-ipv6) tracker=6 tracker_ip=$SERVER6 seed_listen="[$SERVER6]:6881" leech_listen="[$CLIENT6]:6882"
       trackers=("http://[$SERVER6]:6969/announce") ;;
     *) echo "unknown scenario $SCEN" >&2; return 1 ;;
@@ -361,6 +377,7 @@ run_bt() {
   local targs=() t
   for t in "${trackers[@]}"; do targs+=(--tracker "$t"); done
   local infohash
+  ((v2)) && targs+=(--v2)
   infohash=$("$PY" "$LAB_HOME/mktorrent.py" "$SD/server/payload.bin" "$SD/payload.torrent" "${targs[@]}")
   local total=$((LAB_FILE_MB * 1024 * 1024))
   ERROR=
@@ -375,11 +392,12 @@ run_bt() {
     start dhtnode "$S" "$PY" "$LAB_HOME/dhtnode.py" "$SERVER4:6890" 600
     wait_for 10 grep -q READY "$SD/dhtnode.log" || ERROR="DHT node did not start"
   fi
-  [[ -n $ERROR ]] || start_gateway || true
+  # the mid-stream scenarios start the gateway program after the download began, so it never sees the handshake
+  ((gateway_delay)) || [[ -n $ERROR ]] || start_gateway || true
   if [[ -n $ERROR ]]; then T0=$(now); finish_scenario bittorrent false 0 "$total" 0; return; fi
   start_observers
   start seeder "$S" "$PY" "$LAB_HOME/seed.py" "$SD/payload.torrent" "$SD/server" "$seed_profile" 600 \
-    --listen "$seed_listen" --dht "$seed_dht"
+    --listen "$seed_listen" --dht "$seed_dht" --upload-kib-s "$seed_rate"
   local lport=${seed_listen##*:} sock=-Hltn
   [[ $seed_profile == utp* ]] && sock=-Hlun
   if ! wait_for 20 grep -q READY "$SD/seeder.log" ||
@@ -413,9 +431,32 @@ EOF
         --file-allocation=none --disable-ipv6=true --log="$SD/aria2.log" --log-level=${LAB_ARIA2_LOG_LEVEL:-info} "$SD/payload.torrent" \
         >"$SD/leecher.log" 2>&1 </dev/null &
       ;;
+    rtorrent)
+      # rtorrent 0.9 as a daemon (no terminal): encryption required, RC4 only; no DHT/PEX/UDP trackers
+      mkdir -p "$SD/rtorrent/session"
+      cat >"$SD/rtorrent/rtorrent.rc" <<EOF
+directory.default.set = $SD/client
+session.path.set = $SD/rtorrent/session
+network.bind_address.set = $CLIENT4
+network.port_range.set = 6893-6893
+network.port_random.set = no
+dht.mode.set = disable
+protocol.pex.set = no
+trackers.use_udp.set = no
+protocol.encryption.set = allow_incoming,try_outgoing,require,require_RC4
+system.daemon.set = true
+load.start = $SD/payload.torrent
+EOF
+      setsid ip netns exec "$C" env HOME="$SD/rtorrent" rtorrent -n -o "import=$SD/rtorrent/rtorrent.rc" \
+        >"$SD/leecher.log" 2>&1 </dev/null &
+      ;;
   esac
   pid=$!
   SCEN_PIDS+=("$pid")
+  if ((gateway_delay)); then
+    sleep "$(echo "$T0 + $gateway_delay - $(now)" | bc | sed 's/^-.*/0/')"
+    start_gateway || { kill_pid "$pid"; finish_scenario bittorrent false 0 "$total" 0; return; }
+  fi
   local deadline stop_reason="" first_ban_epoch verdict
   deadline=$(echo "$T0 + $LAB_TIMEOUT + 5" | bc)
   while kill -0 "$pid" 2>/dev/null; do
@@ -611,6 +652,10 @@ PYEOF
       neg_done "${res% *}" "${res#* }" "${res#* }" "$t1"
       return
       ;;
+    neg-shadowsocks-*)
+      run_shadowsocks "${SCEN##*-}"
+      return
+      ;;
     neg-entropy-*)
       local proto=${SCEN#neg-entropy-}; local port=${proto#*-}; proto=${proto%-*}
       start sink "$S" "$PY" "$LAB_HOME/entropy.py" "$proto-server" "$SERVER4" "$port"
@@ -643,6 +688,83 @@ except Exception:
   [[ -f $out ]] && bytes=$(stat -c %s "$out")
   [[ $(sha_of "$out") == "$PAYLOAD_SHA" ]] && ok=true
   neg_done "$ok" "$bytes" "$total" "$t1"
+}
+
+# run_shadowsocks PORT: shadowsocks-libev (ss-local in the client, ss-server in the server) with two AEAD ciphers in
+# turn on one port, behind the same gateway run: small files (HTTP responses of 96..608 bytes, the size of MSE's key
+# exchange), several small files over one kept-alive connection (four and more flights), and a large file. Every fetch
+# must arrive byte-exact, so a proxy taken for BitTorrent once (and its endpoint remembered) fails the scenario.
+SS_SMALL_SIZES=(0 1 40 100 150 200 250 300 350 1000 5000 60000)
+run_shadowsocks() {
+  local port=$1 cipher n=0 good=0 f i t1 sizes=("${SS_SMALL_SIZES[@]}")
+  mkdir -p "$SD/www" "$SD/nginx-tmp" "$SD/got"
+  cp "$COMMON/payload.bin" "$SD/www/large.bin"
+  for i in "${sizes[@]}"; do head -c "$i" /dev/urandom >"$SD/www/small-$i.bin"; done
+  cat >"$SD/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+user root;
+pid $SD/nginx.pid;
+error_log $SD/nginx-error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  keepalive_requests 1000;
+  client_body_temp_path $SD/nginx-tmp/body;
+  proxy_temp_path $SD/nginx-tmp/proxy;
+  fastcgi_temp_path $SD/nginx-tmp/fastcgi;
+  uwsgi_temp_path $SD/nginx-tmp/uwsgi;
+  scgi_temp_path $SD/nginx-tmp/scgi;
+  server { listen 127.0.0.1:8080; root $SD/www; }
+}
+EOF
+  # the web server is local to the server namespace: only the shadowsocks connection crosses the gateway
+  start nginx "$S" nginx -c "$SD/nginx.conf" -p "$SD" -e "$SD/nginx-error.log"
+  wait_for 10 bash -c "ip netns exec '$S' ss -Hltn | grep -q '127.0.0.1:8080 '" || ERROR="nginx did not start"
+  start_gateway || true
+  [[ -n $ERROR ]] && { T0=$(now); neg_done false 0 0 0; return; }
+  start_observers
+  T0=$(now)
+  for cipher in chacha20-ietf-poly1305 aes-256-gcm; do
+    start "ss-server-$cipher" "$S" ss-server -s "$SERVER4" -p "$port" -k btlab-shadowsocks -m "$cipher" -t 30
+    local server_pid=$LAST_PID
+    start "ss-local-$cipher" "$C" ss-local -s "$SERVER4" -p "$port" -b 127.0.0.1 -l 1080 -k btlab-shadowsocks \
+      -m "$cipher" -t 30
+    local local_pid=$LAST_PID
+    if ! wait_for 10 bash -c "ip netns exec '$S' ss -Hltn | grep -q ':$port '" ||
+      ! wait_for 10 bash -c "ip netns exec '$C' ss -Hltn | grep -q '127.0.0.1:1080 '"; then
+      ERROR="shadowsocks ($cipher) did not start"
+      break
+    fi
+    local proxy=(--socks5 127.0.0.1:1080 --max-time 30 -sS)
+    for i in "${sizes[@]}"; do            # one connection per file
+      n=$((n + 1))
+      f=$SD/got/$cipher-$i.bin
+      ip netns exec "$C" curl "${proxy[@]}" -o "$f" "http://127.0.0.1:8080/small-$i.bin" 2>>"$SD/client.log" || true
+      cmp -s "$f" "$SD/www/small-$i.bin" && good=$((good + 1))
+    done
+    local args=()                         # every small file over one kept-alive connection, twice round
+    for i in "${sizes[@]}" "${sizes[@]}"; do args+=(-o "$SD/got/$cipher-ka-$n-$i.bin" "http://127.0.0.1:8080/small-$i.bin"); n=$((n + 1)); done
+    ip netns exec "$C" curl "${proxy[@]}" "${args[@]}" 2>>"$SD/client.log" || true
+    local k url
+    for ((k = 0; k < ${#args[@]}; k += 3)); do  # args holds (-o FILE URL) triples
+      url=${args[$((k + 2))]}
+      cmp -s "${args[$((k + 1))]}" "$SD/www/${url##*/}" && good=$((good + 1))
+    done
+    for i in 1 2; do                      # the large file, twice
+      n=$((n + 1))
+      f=$SD/got/$cipher-large-$i.bin
+      ip netns exec "$C" curl "${proxy[@]}" -o "$f" "http://127.0.0.1:8080/large.bin" 2>>"$SD/client.log" || true
+      [[ $(sha_of "$f") == "$PAYLOAD_SHA" ]] && good=$((good + 1))
+    done
+    kill_pid "$local_pid"
+    kill_pid "$server_pid"
+  done
+  rm -rf "$SD/got"
+  t1=$(echo "$(now) - $T0" | bc)
+  local ok=false
+  [[ -z $ERROR && $good == "$n" ]] && ok=true
+  neg_done "$ok" "$good" "$n" "$t1"
 }
 
 # ---------------------------------------------------------------------------------------------------------- main

@@ -11,7 +11,7 @@ import libtorrent as lt
 PROFILES = ("plain", "enc", "utp", "utp_enc", "dht", "tolerant")
 
 
-def settings(profile, listen, dht_bootstrap=None):
+def settings(profile, listen, dht_bootstrap=None, upload_kib_s=0):
     if profile not in PROFILES:
         raise SystemExit("unknown profile %r, expected one of %s" % (profile, ", ".join(PROFILES)))
     s = {
@@ -35,6 +35,8 @@ def settings(profile, listen, dht_bootstrap=None):
                           | lt.alert.category_t.tracker_notification
                           | (lt.alert.category_t.dht_operation_notification if profile == "dht" else 0)),
         "user_agent": "btlab/1.0 libtorrent/" + lt.__version__,
+        # a slow seeder keeps one connection busy for seconds (the scenarios that start the gateway mid-download)
+        "upload_rate_limit": int(upload_kib_s * 1024),
     }
     if profile in ("utp", "utp_enc"):
         s.update(enable_outgoing_tcp=False, enable_incoming_tcp=False,
@@ -52,6 +54,14 @@ def settings(profile, listen, dht_bootstrap=None):
     else:
         s.update(out_enc_policy=int(lt.enc_policy.pe_disabled), in_enc_policy=int(lt.enc_policy.pe_disabled))
     return s
+
+
+def limit_local_peers(ses, upload_kib_s):
+    """libtorrent exempts peers on local networks (the whole lab) from rate limits: limit their class too."""
+    if upload_kib_s:
+        pc = ses.get_peer_class(ses.local_peer_class_id)
+        pc["upload_limit"] = int(upload_kib_s * 1024)
+        ses.set_peer_class(ses.local_peer_class_id, pc)
 
 
 def add_params(source, save_dir):
@@ -73,7 +83,8 @@ def add_dht_nodes(ses, spec):
 
 
 def driver_args(first):
-    """The command line seed.py and leech.py share: FIRST SAVE_DIR PROFILE TIMEOUT --listen IP:PORT [--dht NODES]."""
+    """The command line seed.py and leech.py share: FIRST SAVE_DIR PROFILE TIMEOUT --listen IP:PORT [--dht NODES]
+    [--upload-kib-s N] (0: no limit)."""
     ap = argparse.ArgumentParser()
     ap.add_argument(first)
     ap.add_argument("save_dir")
@@ -81,6 +92,7 @@ def driver_args(first):
     ap.add_argument("timeout", type=float)
     ap.add_argument("--listen", required=True)
     ap.add_argument("--dht", default="")
+    ap.add_argument("--upload-kib-s", type=float, default=0)
     return ap.parse_args()
 
 

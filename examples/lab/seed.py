@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""seed.py TORRENT SAVE_DIR PROFILE TIMEOUT --listen IP:PORT [--dht NODES]
+"""seed.py TORRENT SAVE_DIR PROFILE TIMEOUT --listen IP:PORT [--dht NODES] [--upload-kib-s N]
 
 Seeds until TIMEOUT seconds pass or SIGTERM. Prints "READY" on stdout once it is seeding and a tracker has
 answered its announce (or, without trackers, a DHT announce has completed), so a leecher started after READY
@@ -12,7 +12,8 @@ import ltcommon
 
 a = ltcommon.driver_args("torrent")
 stop = ltcommon.stop_on_sigterm()
-ses = lt.session(ltcommon.settings(a.profile, a.listen, a.dht))
+ses = lt.session(ltcommon.settings(a.profile, a.listen, a.dht, a.upload_kib_s))
+ltcommon.limit_local_peers(ses, a.upload_kib_s)
 ltcommon.add_dht_nodes(ses, a.dht)
 p = ltcommon.add_params(a.torrent, a.save_dir)
 p.flags |= lt.torrent_flags.seed_mode

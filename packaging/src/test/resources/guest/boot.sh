@@ -41,14 +41,20 @@ for u in systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel
     systemd-networkd.service systemd-resolved.service; do
     ln -sf /dev/null "$units/$u"
 done
+# what a btblocker run on the host left (its state directory, a drop-in) is not the guest's: a real directory at
+# /var/lib/btblocker would also make DynamicUser's move into /var/lib/private fail (rename of a lower directory on
+# an overlay: EXDEV), so the unit could never start
+rm -rf "$r/var/lib/btblocker" "$r/var/lib/private/btblocker" "$r/etc/systemd/system/btblocker.service.d"
 echo btbguest > "$r/etc/hostname"
 : > "$r/etc/machine-id"
 
 cd "$r"
+# PID 1 logs to the journal (console until journald runs), so `journalctl -u` shows systemd's own lines about a
+# unit, e.g. "Watchdog timeout", as on a real host
 mkdir -p oldroot
 pivot_root . oldroot
 umount -l /oldroot
 rmdir /oldroot 2>/dev/null || true
 cd /
 exec env -i container=other PATH=/usr/sbin:/usr/bin:/sbin:/bin /lib/systemd/systemd --unit=btbguest.target \
-    --log-target=console --show-status=no
+    --log-target=journal --show-status=no

@@ -5,8 +5,10 @@
   traffic.py http-serve PORT      serve "hello" over HTTP on PORT
   traffic.py http-get HOST PORT   GET / and print BODY <text>
   traffic.py echo PORT            echo every byte back on each connection to PORT
-  traffic.py hold HOST PORT FILE  one connection: an exchange, wait until FILE exists (60 s at most), another
-                                  exchange; prints FIRST ok / SECOND ok
+  traffic.py hold HOST PORT DECIDED RELOADED [SRC]
+                                  one connection (from address SRC): exchanges until the file DECIDED exists (the
+                                  test sees the flow decided), FIRST ok; then wait until RELOADED exists, one more
+                                  exchange, SECOND ok (60 s at most for each wait)
 """
 import http.server
 import os
@@ -112,11 +114,19 @@ def exchange(sock, tag):
     return got == payload
 
 
-def hold(host, port, marker):
-    sock = socket.create_connection((host, port), timeout=5)
-    print('FIRST', 'ok' if exchange(sock, 'first ') else 'bad', flush=True)
+def hold(host, port, decided, reloaded, source=None):
+    sock = socket.create_connection((host, port), timeout=5, source_address=(source, 0) if source else None)
+    # as many packets as the daemon inspects before it decides (maxPacketsPerFlow, or a detector's own limit)
+    ok = True
     deadline = time.monotonic() + 60
-    while not os.path.exists(marker) and time.monotonic() < deadline:
+    i = 0
+    while not os.path.exists(decided) and time.monotonic() < deadline:
+        ok = exchange(sock, 'first %d ' % i) and ok
+        i += 1
+        time.sleep(0.02)
+    print('FIRST', 'ok' if ok and os.path.exists(decided) else 'bad', i, 'exchanges', flush=True)
+    deadline = time.monotonic() + 60
+    while not os.path.exists(reloaded) and time.monotonic() < deadline:
         time.sleep(0.1)
     print('SECOND', 'ok' if exchange(sock, 'second ') else 'bad', flush=True)
 
@@ -134,6 +144,6 @@ if __name__ == '__main__':
     elif cmd == 'echo':
         echo(int(args[0]))
     elif cmd == 'hold':
-        hold(args[0], int(args[1]), args[2])
+        hold(args[0], int(args[1]), args[2], args[3], *args[4:5])
     else:
         sys.exit('unknown command ' + cmd)

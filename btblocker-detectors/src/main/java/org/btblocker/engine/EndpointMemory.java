@@ -28,9 +28,9 @@ import com.typesafe.config.Config;
  * weakest, soonest-to-expire one. Entries expire {@code ttl} after they were last confirmed. Hashes are seeded at
  * random so that an attacker cannot aim entries at one set.
  *
- * <p>One per daemon, shared by every queue's engine; it outlives reloads. Thread-safe: touched at flow start, on
- * claims and proofs, never per packet of a decided flow, so a monitor is cheap enough. Time is passed with every
- * call (each queue thread has its own clock reading).
+ * <p>One per daemon, shared by every queue's engine; it outlives reloads. Thread-safe: lookups (at flow start) are
+ * optimistic reads that never block, claims and proofs take a write lock; nothing here runs per packet of a decided
+ * flow. Time is passed with every call (each queue thread has its own clock reading).
  */
 public final class EndpointMemory implements EndpointKnowledge {
 
@@ -50,6 +50,7 @@ public final class EndpointMemory implements EndpointKnowledge {
     private final int maxClaimsPerSource;
     private final long claimWindowNanos;
     private final long seed = new SecureRandom().nextLong();
+    private final java.util.concurrent.locks.StampedLock lock = new java.util.concurrent.locks.StampedLock();
 
     // claim budgets, direct-mapped by source network hash
     private final int[] budgetSource = new int[BUDGET_SLOTS];
@@ -132,16 +133,42 @@ public final class EndpointMemory implements EndpointKnowledge {
         return claimant2[w] != 0 ? Standing.CORROBORATED : Standing.CLAIMED;
     }
 
+    /**
+     * Lock-free in the common case: every new flow asks this on its first packet, from every queue thread, while
+     * writes (claims, proofs) are rare. An optimistic read that a concurrent write invalidated is retried under the
+     * lock.
+     */
     @Override
-    public synchronized Standing standing(long h, long l, int p, long nowNanos) {
-        return standingOf(find(h, l, p), nowNanos);
+    public Standing standing(long h, long l, int p, long nowNanos) {
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            Standing s = standingOf(find(h, l, p), nowNanos);
+            if (lock.validate(stamp)) {
+                return s;
+            }
+        }
+        stamp = lock.readLock();
+        try {
+            return standingOf(find(h, l, p), nowNanos);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /** Records that {@code ip:port} was seen speaking BitTorrent in a two-way flow (the engine's proofs). */
-    synchronized void prove(long h, long l, int p, long nowNanos) {
+    void prove(long h, long l, int p, long nowNanos) {
         if (p <= 0 || p > 65535) {
             return;
         }
+        long stamp = lock.writeLock();
+        try {
+            proveLocked(h, l, p, nowNanos);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private void proveLocked(long h, long l, int p, long nowNanos) {
         int w = find(h, l, p);
         if (w < 0) {
             w = victim(setBase(h, l, p), nowNanos, true);
@@ -160,10 +187,19 @@ public final class EndpointMemory implements EndpointKnowledge {
      * @return false when refused: bad port, the source network's budget is spent, or only proven entries could make
      *         room
      */
-    synchronized boolean claim(long h, long l, int p, long srcHi, long srcLo, int srcPort, long nowNanos) {
+    boolean claim(long h, long l, int p, long srcHi, long srcLo, int srcPort, long nowNanos) {
         if (p <= 0 || p > 65535) {
             return false;
         }
+        long stamp = lock.writeLock();
+        try {
+            return claimLocked(h, l, p, srcHi, srcLo, srcPort, nowNanos);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private boolean claimLocked(long h, long l, int p, long srcHi, long srcLo, int srcPort, long nowNanos) {
         int source = sourceNetwork(srcHi, srcLo);
         boolean vouched = standingOf(find(srcHi, srcLo, srcPort), nowNanos) == Standing.PROVEN;
         int w = find(h, l, p);
@@ -271,7 +307,16 @@ public final class EndpointMemory implements EndpointKnowledge {
      * What the memory holds now, by standing, and what it has done (for metrics and {@code btblocker status}).
      * Walks the table: call it from a timer, not per packet.
      */
-    public synchronized Snapshot snapshot(long nowNanos) {
+    public Snapshot snapshot(long nowNanos) {
+        long stamp = lock.readLock();
+        try {
+            return snapshotLocked(nowNanos);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private Snapshot snapshotLocked(long nowNanos) {
         int claimed = 0;
         int corroborated = 0;
         int proven = 0;

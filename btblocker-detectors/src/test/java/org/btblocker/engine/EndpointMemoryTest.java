@@ -114,4 +114,25 @@ class EndpointMemoryTest implements WithQuickTheories {
         assertThat(m.claim(0, PEER, 0, 0, NET_A, 1000, 0)).isFalse();
         assertThat(m.standing(0, PEER, 0, 0)).isEqualTo(Standing.UNKNOWN);
     }
+
+    @Test
+    void lookupsFromOtherThreadsSeeProofsWithoutLocking() throws Exception {
+        EndpointMemory m = memory(1 << 12, Long.MAX_VALUE / 4, 1 << 20);
+        Thread writer = new Thread(() -> {
+            for (int port = 1; port <= 20_000; port++) {
+                m.prove(0, PEER, port, 0);
+                m.claim(0, PEER + 1, port, 0, NET_A, 1000, 0);
+            }
+        });
+        writer.start();
+        while (writer.isAlive()) {
+            for (int port = 1; port <= 20_000; port += 997) {
+                // a torn read would show a claimed standing for a port that is only ever proven
+                assertThat(m.standing(0, PEER, port, 1)).isIn(Standing.UNKNOWN, Standing.PROVEN);
+            }
+        }
+        writer.join();
+        // the last proofs are there once the writer is done
+        assertThat(m.standing(0, PEER, 20_000, 1)).isEqualTo(Standing.PROVEN);
+    }
 }

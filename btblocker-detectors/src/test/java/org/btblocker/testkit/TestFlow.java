@@ -100,6 +100,17 @@ public final class TestFlow implements FlowContext {
         return v;
     }
 
+    /** Forgets the flow (slots, counters, who initiated) so that the next packet starts a new one; no allocation. */
+    public void reset() {
+        java.util.Arrays.fill(slots, 0);
+        java.util.Arrays.fill(packets, 0);
+        java.util.Arrays.fill(payloadPackets, 0);
+        java.util.Arrays.fill(bytes, 0);
+        started = false;
+        both = false;
+        direction = Direction.INITIATOR;
+    }
+
     public Endpoints endpointSet() {
         return endpoints;
     }

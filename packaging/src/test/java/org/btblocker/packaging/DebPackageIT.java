@@ -7,28 +7,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 
 /**
- * The .deb the package phase built: its dependencies, what it installs where, and its conffile, whose commented
- * keys must be the daemon's real defaults (uncommenting all of them changes nothing).
+ * The .deb the package phase built: its dependencies, what it installs where, and its conffile, which lists every
+ * key of the daemon commented out with its real default (uncommenting all of them changes nothing).
  */
 class DebPackageIT {
 
-    /** Keys of the conffile that come with the lead's runtime work; checked once the defaults exist on main. */
-    static final Set<String> PENDING = Set.of("stateDirectory", "runtimeDirectory", "pluginsDir", "metrics.enabled",
-        "metrics.address", "metrics.port");
-
-    private static final Pattern COMMENTED_KEY = Pattern.compile("^(\\s*)#([A-Za-z][\\w.]*) = (.*)$",
-        Pattern.MULTILINE);
+    /** A commented key line: {@code #key = value}; a value opening a list may go on over {@code #}-lines. */
+    private static final Pattern COMMENTED_KEY = Pattern.compile("^(\\s*)#([A-Za-z][\\w.]*) = (.*)$");
 
     @BeforeAll
     static void needsThePackage() {
@@ -90,32 +88,87 @@ class DebPackageIT {
         assertThat(Project.btblocker("check-config", "--config", Project.tempFile("shipped.conf", conf).toString())
             .ok()).contains("configuration OK");
 
-        Matcher m = COMMENTED_KEY.matcher(conf);
-        List<String> keys = new ArrayList<>();
-        StringBuilder uncommented = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            keys.add(m.group(2));
-            uncommented.append(conf, last, m.start()).append(m.group(1)).append(m.group(2)).append(" = ")
-                .append(m.group(3));
-            last = m.end();
-        }
-        uncommented.append(conf.substring(last));
-        assertThat(keys).as("the seed's keys are all there").contains("queueNum", "entropyThreshold",
+        Uncommented u = uncomment(conf);
+        assertThat(u.keys()).as("the seed's keys are all there").contains("queueNum", "entropyThreshold",
             "minPayloadSize", "ipsetName", "banDuration", "interfaces", "whitelistPorts", "logLevel", "logFormat");
+        assertThat(u.keys()).as("each key once").doesNotHaveDuplicates();
 
-        Config reference = ConfigFactory.defaultReference().getConfig("btblocker");
-        Config all = ConfigFactory.parseString(uncommented.toString()).getConfig("btblocker");
-        for (String key : keys) {
-            if (PENDING.contains(key) && !reference.hasPath(key)) {
+        // every problem at once: a merge that adds, drops or changes keys gets the whole list of lines to fix
+        SoftAssertions problems = new SoftAssertions();
+        Map<String, ConfigValue> defaults = DaemonKeys.defaults();
+        List<String> missing = defaults.keySet().stream().filter(k -> !u.keys().contains(k))
+            .map(k -> "  #" + k + " = " + defaults.get(k).render(ConfigRenderOptions.concise())).toList();
+        problems.assertThat(missing).as("keys of the daemon the conffile does not list (lines to add)").isEmpty();
+
+        // uncommented, every line sets its key to the default it shows (substitutions resolved as the daemon does)
+        Config all = ConfigFactory.parseString(u.text()).withFallback(DaemonKeys.referenceRoot()).resolve()
+            .getConfig("btblocker");
+        for (String key : u.keys()) {
+            if (DaemonKeys.isPending(key)) {
                 continue;
             }
-            assertThat(reference.hasPath(key)).as("btblocker." + key + " is a real key").isTrue();
-            assertThat(all.getValue(key).unwrapped()).as("the default of btblocker." + key)
-                .isEqualTo(reference.getValue(key).unwrapped());
+            if (!defaults.containsKey(key)) {
+                problems.fail("btblocker." + key + " is not a key the daemon reads (remove its line)");
+                continue;
+            }
+            problems.assertThat(all.getValue(key).unwrapped()).as("the default of btblocker." + key)
+                .isEqualTo(defaults.get(key).unwrapped());
         }
+        problems.assertAll();
         // and the daemon accepts every line uncommented
-        assertThat(Project.btblocker("check-config", "--config",
-            Project.tempFile("uncommented.conf", uncommented.toString()).toString()).ok()).contains("configuration OK");
+        assertThat(Project.btblocker("check-config", "--config", Project.tempFile("uncommented.conf", u.text())
+            .toString()).ok()).contains("configuration OK");
+    }
+
+    @Test
+    void theUncommentingIsRight() {
+        Uncommented u = uncomment("btblocker {\n  # prose # not=a key\n  #a.b = 1\n  #list = [\n  #  \"x\",\n"
+            + "  #  \"y\"\n  #]\n  #c = [${btblocker.a.b}]\n}\n");
+        assertThat(u.keys()).containsExactly("a.b", "list", "c");
+        assertThat(ConfigFactory.parseString(u.text()).resolve().getConfig("btblocker").root().unwrapped())
+            .isEqualTo(Map.of("a", Map.of("b", 1), "list", List.of("x", "y"), "c", List.of(1)));
+    }
+
+    /** The conffile with its key lines uncommented, and those keys in file order. */
+    private record Uncommented(String text, List<String> keys) { }
+
+    private static Uncommented uncomment(String conf) {
+        List<String> keys = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        int open = 0;       // brackets of a list value still open, over continuation lines
+        for (String line : conf.split("\n", -1)) {
+            Matcher m = COMMENTED_KEY.matcher(line);
+            if (open > 0) {
+                String value = line.replaceFirst("^(\\s*)#", "$1");
+                assertThat(value).as("a continuation line of a commented list").isNotEqualTo(line);
+                open += depth(value);
+                text.append(value);
+            } else if (m.matches()) {
+                keys.add(m.group(2));
+                open = depth(m.group(3));
+                text.append(m.group(1)).append(m.group(2)).append(" = ").append(m.group(3));
+            } else {
+                text.append(line);
+            }
+            text.append('\n');
+        }
+        assertThat(open).as("every commented list is closed").isZero();
+        return new Uncommented(text.toString(), List.copyOf(keys));
+    }
+
+    /** Brackets opened minus closed, outside quoted strings. */
+    private static int depth(String value) {
+        int depth = 0;
+        boolean quoted = false;
+        for (char c : value.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '[') {
+                depth++;
+            } else if (!quoted && c == ']') {
+                depth--;
+            }
+        }
+        return depth;
     }
 }

@@ -19,6 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+
 /**
  * What can be checked of nix/ without nixpkgs, with Debian's nix-instantiate: every file parses; the module,
  * evaluated against the stub lib (nix/tests/lib.nix), declares exactly the seed's options with the seed's types and
@@ -135,6 +139,8 @@ class NixModuleIT {
             "services.btblocker.settings sets queueNum: use the option services.btblocker.<name> instead.");
         refused.put("{ services.btblocker = { enable = true; extraConfig.metrics.port = 1; }; }",
             "services.btblocker.extraConfig sets metrics");
+        refused.put("{ services.btblocker = { enable = true; settings.crowdsec.url = \"http://10.0.0.1:8080\"; }; }",
+            "services.btblocker.settings sets crowdsec.url: use the option");
         refused.put("{ services.btblocker = { enable = true; ipsetName = \"a_name_that_is_too_long_for_ipset\"; }; }",
             "services.btblocker.ipsetName must have 1 to 30 characters");
         refused.put("{ services.btblocker = { enable = true; banDuration = \"soon\"; }; }",
@@ -145,10 +151,11 @@ class NixModuleIT {
             "metrics.openFirewall opens port 9842, but the endpoint listens on 127.0.0.1 only");
         refused.put("{ services.btblocker = { enable = true; crowdsec.enable = true; crowdsec.pull = true; }; }",
             "services.btblocker.crowdsec.enable needs crowdsec.url");
-        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
-            + " machineId = \"gw\"; }; }; }", "crowdsec.machineId and crowdsec.passwordFile go together");
-        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
-            + " pull = true; }; }; }", "crowdsec.pull needs crowdsec.bouncerKeyFile");
+        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; machineId = \"gw\"; }; }; }",
+            "crowdsec.machineId and crowdsec.passwordFile go together");
+        refused.put("{ services.btblocker = { enable = true; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; pull = true; }; }; }", "crowdsec.pull needs crowdsec.bouncerKeyFile");
         refused.put("{ services.btblocker = { enable = true; crowdsec.passwordFile = \"relative/pw\"; }; }",
             "`services.btblocker.crowdsec.passwordFile' has a wrong type: expected null or path");
         refused.forEach((host, message) -> assertThat(Nix.evalModuleError(host)).as(host).contains(message));
@@ -191,6 +198,30 @@ class NixModuleIT {
     }
 
     @Test
+    void everyKeyTheModuleWritesIsOneTheDaemonReadsAndItsDefaultsAreTheDaemons() {
+        // check-config takes any key, so a misspelt one would pass it: compare with the daemon's own keys
+        Config everything = ConfigFactory.parseString(renderedText("{ services.btblocker = { enable = true;"
+            + " metrics = { address = \"0.0.0.0\"; port = 9100; openFirewall = true; }; crowdsec = { enable = true;"
+            + " url = \"http://127.0.0.1:8080\"; machineId = \"gw\"; passwordFile = \"/run/secrets/pw\"; pull = true;"
+            + " bouncerKeyFile = \"/run/secrets/key\"; }; }; }"));
+        Map<String, ConfigValue> daemon = DaemonKeys.defaults();
+        Set<String> written = DaemonKeys.leaves(everything.getConfig("btblocker")).keySet();
+        assertThat(written).as("keys the module's options write").contains("queueNum", "interfaces",
+            "stateDirectory", "runtimeDirectory", "metrics.port", "crowdsec.url", "crowdsec.bouncerKeyFile");
+        assertThat(written.stream().filter(k -> !daemon.containsKey(k) && !DaemonKeys.isPending(k)))
+            .as("written keys the daemon does not read").isEmpty();
+
+        // with every option at its default, the module writes the daemon's defaults
+        Config defaults = ConfigFactory.parseString(renderedText(ENABLED));
+        DaemonKeys.leaves(defaults.getConfig("btblocker")).forEach((key, value) -> {
+            if (!DaemonKeys.isPending(key)) {
+                assertThat(value.unwrapped()).as("the module's default of btblocker." + key)
+                    .isEqualTo(daemon.get(key).unwrapped());
+            }
+        });
+    }
+
+    @Test
     void settingsAndExtraConfigReachTheDaemonAndBadValuesFailItsCheck() {
         Map<String, Object> btblocker = render("{ services.btblocker = { enable = true; settings = { queue.count = 2;"
             + " ban.minEvidence = 5; monitorOnly = true; }; extraConfig = { logLevel = \"debug\"; }; }; }");
@@ -218,7 +249,8 @@ class NixModuleIT {
             .containsEntry("SystemCallFilter", List.of("@system-service"))
             .containsEntry("RestrictAddressFamilies", List.of("AF_NETLINK", "AF_UNIX", "AF_INET", "AF_INET6"))
             .containsKey("WatchdogSec").doesNotContainKey("MemoryDenyWriteExecute");
-        assertThat(Nix.<String>at(unit, "ExecStart")).endsWith("/bin/btblocker run --config /etc/btblocker/btblocker.conf");
+        assertThat(Nix.<String>at(unit, "ExecStart"))
+            .endsWith("/bin/btblocker run --config /etc/btblocker/btblocker.conf");
         // ipset sink (default): iptables' `-m set` needs CAP_NET_RAW (IptablesCapabilitiesIT shows why)
         assertThat(unit).containsEntry("CapabilityBoundingSet", List.of("CAP_NET_ADMIN", "CAP_NET_RAW"))
             .containsEntry("AmbientCapabilities", List.of("CAP_NET_ADMIN", "CAP_NET_RAW"));
@@ -236,15 +268,25 @@ class NixModuleIT {
     @Test
     void crowdsecSecretsArePassedAsCredentialsNeverWrittenIntoTheConfig() {
         Map<String, Object> eval = Nix.evalModule("{ services.btblocker = { enable = true; crowdsec = { enable = true;"
-            + " url = \"http://127.0.0.1:8080\"; machineId = \"gw1\"; passwordFile = \"/run/secrets/cs-pw\";"
-            + " pull = true; bouncerKeyFile = \"/run/secrets/cs-key\"; }; }; }");
+            + " url = \"https://127.0.0.1:8443\"; machineId = \"gw1\"; passwordFile = \"/run/secrets/cs-pw\";"
+            + " pull = true; bouncerKeyFile = \"/run/secrets/cs-key\"; };"
+            + " settings.crowdsec.caFile = \"/etc/ssl/lapi-ca.pem\"; }; }");
         assertThat(Nix.<List<Object>>at(eval, "config", "systemd", "services", "btblocker", "serviceConfig",
             "LoadCredential")).containsExactly("crowdsec-password:/run/secrets/cs-pw",
                 "crowdsec-bouncer-key:/run/secrets/cs-key");
         String text = Nix.at(eval, "files", "btblocker/btblocker.conf");
         assertThat(text).doesNotContain("/run/secrets");
+        assertThat(checkConfig(text)).contains("banSinks [ipset, crowdsec]");
+        // crowdsec.enable selects the sink, beside the ipset the gateway drops with
+        assertThat(Nix.<List<Object>>at(Nix.json(text), "btblocker", "banSinks")).containsExactly("ipset", "crowdsec");
+        assertThat(Nix.<List<Object>>at(Nix.json(Nix.at(Nix.evalModule("{ services.btblocker = { enable = true;"
+            + " settings.banSinks = [ \"nftables\" ]; crowdsec = { enable = true; url = \"http://127.0.0.1:8080\";"
+            + " pull = true; bouncerKeyFile = \"/run/secrets/cs-key\"; }; }; }"), "files", "btblocker/btblocker.conf")),
+            "btblocker", "banSinks")).containsExactly("nftables", "crowdsec");
         Map<String, Object> crowdsec = Nix.at(Nix.json(text), "btblocker", "crowdsec");
-        assertThat(crowdsec).containsEntry("url", "http://127.0.0.1:8080").containsEntry("machineId", "gw1")
+        // the sink's keys without an option of their own come from settings.crowdsec, beside the options'
+        assertThat(crowdsec).containsEntry("caFile", "/etc/ssl/lapi-ca.pem")
+            .containsEntry("url", "https://127.0.0.1:8443").containsEntry("machineId", "gw1")
             .containsEntry("pull", true)
             .containsEntry("passwordFile", "/run/credentials/btblocker.service/crowdsec-password")
             .containsEntry("bouncerKeyFile", "/run/credentials/btblocker.service/crowdsec-bouncer-key");
@@ -286,12 +328,16 @@ class NixModuleIT {
 
     /** Evaluates the module for {@code host}, runs check-config on the file it writes; the btblocker block. */
     private static Map<String, Object> render(String host) {
-        Map<String, Object> eval = Nix.evalModule(host);
-        String text = Nix.at(eval, "files", "btblocker/btblocker.conf");
-        assertThat(checkConfig(text)).as("check-config of the rendering of " + host).contains("configuration OK");
-        Map<String, Object> root = Nix.json(text);
+        Map<String, Object> root = Nix.json(renderedText(host));
         assertThat(root).as("one top-level btblocker object").containsOnlyKeys("btblocker");
         return Nix.at(root, "btblocker");
+    }
+
+    /** The configuration file the module writes for {@code host}, once check-config has accepted it. */
+    private static String renderedText(String host) {
+        String text = Nix.at(Nix.evalModule(host), "files", "btblocker/btblocker.conf");
+        assertThat(checkConfig(text)).as("check-config of the rendering of " + host).contains("configuration OK");
+        return text;
     }
 
     private static String checkConfig(String text) {

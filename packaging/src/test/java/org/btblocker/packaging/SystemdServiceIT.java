@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +16,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
-import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The Debian package's service under a real systemd as PID 1 (a {@link SystemdGuest}), as the gateway between a
@@ -48,41 +53,50 @@ class SystemdServiceIT {
     static String gwClientIf;
     static String gwServerIf;
     static Path traffic;
-    static boolean daemonNotifies;
     static final List<Bg> procs = new ArrayList<>();
+
+    /** A failed test says what systemd saw: the unit's status and its journal (systemd's lines and the daemon's). */
+    @RegisterExtension
+    static final TestExecutionExceptionHandler DIAGNOSE = (context, thrown) -> {
+        if (guest == null || thrown instanceof TestAbortedException) {
+            throw thrown;
+        }
+        AssertionError withDiagnostics = new AssertionError(thrown.getMessage() + "\n" + diagnostics(), thrown);
+        throw withDiagnostics;
+    };
 
     @BeforeAll
     static void bootTheGuestAndInstallThePackage() throws IOException {
         Optional<String> why = SystemdGuest.unavailable();
         assumeTrue(why.isEmpty(), () -> "real-systemd test skipped: " + why.orElse(""));
         assumeTrue(Deb.canRead(), "real-systemd test skipped: no package at " + Project.deb());
-        for (String tool : List.of("iptables", "ipset")) {
+        for (String tool : List.of("iptables", "ipset", "conntrack")) {
             assumeTrue(Cmd.onPath(tool), "real-systemd test skipped: `" + tool + "` is not installed");
         }
         for (String module : List.of("nfnetlink_queue", "xt_NFQUEUE", "ip_set", "ip_set_hash_ip", "xt_set",
                 "xt_connmark", "xt_multiport")) {
             Cmd.run(List.of("modprobe", module)); // the guest cannot load modules (ProtectKernelModules)
         }
+        assumeTrue(Files.exists(Path.of("/proc/net/netfilter/nfnetlink_queue")),
+            "real-systemd test skipped: the kernel has no NFQUEUE (modprobe nfnetlink_queue failed)");
+        assumeTrue(Cmd.run(List.of("ipset", "list", "-n")).exit() == 0,
+            "real-systemd test skipped: the kernel has no ipset (modprobe ip_set failed)");
         Path work = Path.of("target").toAbsolutePath();
         traffic = work.resolve("traffic.py");
         try (var in = SystemdServiceIT.class.getResourceAsStream("/guest/traffic.py")) {
-            Files.copy(in, traffic, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, traffic, StandardCopyOption.REPLACE_EXISTING);
         }
-        daemonNotifies = callsSdNotify();
         guest = SystemdGuest.boot(work);
         buildNetwork();
+        // a btblocker the host has installed is the guest's too (same dpkg database): start from none
+        guest.exec("dpkg", "--purge", "btblocker").ok();
         guest.exec("dpkg", "-i", Project.deb().toAbsolutePath().toString()).ok();
         String conf = guest.exec("cat", "/etc/btblocker/btblocker.conf").ok()
             .replace("#interfaces = [\"eth0\"]", "interfaces = [\"" + gwClientIf + "\", \"" + gwServerIf + "\"]")
             .replace("#banDuration = \"18000\"", "banDuration = \"600\"");
+        assertThat(conf).as("the conffile's commented defaults the test enables").contains("interfaces = [\"b")
+            .contains("\n  banDuration = \"600\"");
         guest.write("/etc/btblocker/btblocker.conf", conf);
-        if (!daemonNotifies) {
-            // Type=notify would wait for a READY=1 that never comes (and the watchdog for pings): until the daemon
-            // is wired to SystemdNotifier, the unit runs as Type=exec. Everything else stays as shipped.
-            System.err.println("SystemdServiceIT: btblocker-app does not call SystemdNotifier yet; running the unit"
-                + " with a Type=exec, WatchdogSec=0 drop-in (reload and watchdog tests skip)");
-            guest.write(DROPINS + "00-no-notify.conf", "[Service]\nType=exec\nWatchdogSec=0\n");
-        }
         guest.exec("systemctl", "daemon-reload").ok();
     }
 
@@ -124,6 +138,7 @@ class SystemdServiceIT {
         procs.forEach(Bg::close);
         procs.clear();
         guest.exec("systemctl", "stop", "btblocker");
+        String left = rules();
         guest.exec("systemctl", "reset-failed", "btblocker");
         guest.exec("sh", "-c", "rm -f " + DROPINS + "50-*.conf");
         guest.exec("systemctl", "daemon-reload");
@@ -134,6 +149,11 @@ class SystemdServiceIT {
         // bans into the next one
         guest.exec("sh", "-c", "rm -rf /var/lib/private/btblocker/* /var/lib/btblocker/*");
         guest.exec("conntrack", "-F");
+        if (left.contains("BTBLOCKER")) {
+            // the next test starts clean all the same
+            guest.exec("sh", "-c", "for t in iptables ip6tables; do $t-save | grep -v BTBLOCKER | $t-restore; done");
+            throw new AssertionError("systemctl stop left rules of ours behind:\n" + left + diagnostics());
+        }
     }
 
     @AfterAll
@@ -212,12 +232,16 @@ class SystemdServiceIT {
 
     @Test
     void reloadKeepsFlowsAndBans() {
-        assumeTrue(daemonNotifies, "needs the daemon's SIGHUP reload and sd_notify (not on main yet)");
         start();
         Bg echo = server("echo", "7000");
         echo.await("^LISTENING", Duration.ofSeconds(15));
-        Path marker = Path.of("target", "reloaded-" + System.nanoTime()).toAbsolutePath();
-        Bg hold = client("hold", SERVER, "7000", marker.toString());
+        Path decided = marker("decided");
+        Path reloaded = marker("reloaded");
+        // from the second address: the first one is banned below, and a banned source's packets are all dropped
+        Bg hold = client("hold", SERVER, "7000", decided.toString(), reloaded.toString(), CLIENT2);
+        waitFor(() -> conntrackMark(CLIENT2, 7000).equals("1"), Duration.ofSeconds(30),
+            "the held flow decided clean (connmark 1)");
+        touch(decided);
         hold.await("^FIRST ok", Duration.ofSeconds(20));
         Bg sink = server("sink", "6881");
         sink.await("^LISTENING", Duration.ofSeconds(15));
@@ -228,22 +252,22 @@ class SystemdServiceIT {
         String rules = rules();
 
         guest.exec("systemctl", "reload", "btblocker").ok();
+        waitFor(() -> journal().contains("configuration reloaded"), Duration.ofSeconds(30), "the reload logged");
         assertThat(mainPid()).as("reload keeps the process").isEqualTo(pid);
-        assertThat(guest.exec("systemctl", "is-active", "btblocker").out().strip()).isEqualTo("active");
-        assertThat(rules()).isEqualTo(rules);
+        waitFor(() -> guest.exec("systemctl", "is-active", "btblocker").out().strip().equals("active"),
+            Duration.ofSeconds(10), "active again (READY=1 after RELOADING=1)");
+        assertThat(rules()).as("the same rules after the reload").isEqualTo(rules);
         assertThat(guest.exec("ipset", "test", "torrent_block", CLIENT).exit()).as("the ban survives").isZero();
-        try {
-            Files.writeString(marker, "");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        assertThat(journal()).doesNotContain("reload refused");
+        touch(reloaded);
         assertThat(hold.await("^SECOND (\\w+)", Duration.ofSeconds(30)).group(1))
             .as("a flow decided before the reload still passes").isEqualTo("ok");
+        assertThat(guest.exec("ipset", "test", "torrent_block", CLIENT2).exit()).as("nobody else banned")
+            .isNotZero();
     }
 
     @Test
     void theWatchdogRestartsAStoppedDaemon() {
-        assumeTrue(daemonNotifies, "needs the daemon's sd_notify WATCHDOG=1 (not on main yet)");
         guest.write(DROPINS + "50-fast-watchdog.conf", "[Service]\nWatchdogSec=3s\nRestartSec=1s\n");
         guest.exec("systemctl", "daemon-reload").ok();
         start();
@@ -260,13 +284,20 @@ class SystemdServiceIT {
     // ------------------------------------------------------------------ helpers
 
     private static void start() {
-        Cmd.Result started = guest.exec("systemctl", "start", "btblocker");
-        if (started.exit() != 0) {
-            throw new AssertionError("systemctl start btblocker exited " + started.exit() + ": " + started.out()
-                + "\njournal:\n" + guest.exec("journalctl", "-u", "btblocker", "--no-pager", "-n", "40").out()
-                + "\nstatus:\n" + guest.exec("systemctl", "status", "--no-pager", "btblocker").out());
-        }
-        waitFor(() -> journal().contains("btblocker running"), Duration.ofSeconds(60), "btblocker running");
+        // Type=notify: start returns once the daemon sent READY=1, after its rules are installed; the journal may
+        // store the daemon's line a moment later
+        guest.exec("systemctl", "start", "btblocker").ok();
+        waitFor(() -> journal().contains("btblocker running"), Duration.ofSeconds(20), "btblocker running");
+    }
+
+    /** The unit's status and the last lines of its journal, systemd's own lines included. */
+    private static String diagnostics() {
+        return "--- systemctl status btblocker\n"
+            + guest.exec("systemctl", "status", "--no-pager", "-l", "-n", "0", "btblocker").out()
+            + "--- journalctl -u btblocker (last 80 lines)\n"
+            + guest.exec("journalctl", "-u", "btblocker", "--no-pager", "-n", "80").out()
+            + "--- conntrack -L\n" + guest.exec("conntrack", "-L").out()
+            + "--- rules\n" + rules();
     }
 
     private static String mainPid() {
@@ -290,6 +321,29 @@ class SystemdServiceIT {
 
     private static String rules() {
         return guest.exec("sh", "-c", "iptables-save | grep -v '^#'; ip6tables-save | grep -v '^#'").out();
+    }
+
+    /** A path under target/ for a file the traffic script waits for; deleted when the JVM exits. */
+    private static Path marker(String name) {
+        Path p = Path.of("target", name + "-" + System.nanoTime()).toAbsolutePath();
+        p.toFile().deleteOnExit();
+        return p;
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.writeString(file, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The connection mark of the TCP flow from {@code source} to port {@code port}, "" when conntrack has none. */
+    private static String conntrackMark(String source, int port) {
+        String out = guest.exec("conntrack", "-L", "-p", "tcp", "-s", source, "--dport", Integer.toString(port))
+            .out();
+        Matcher m = Pattern.compile("\\bmark=(\\d+)").matcher(out);
+        return m.find() ? m.group(1) : "";
     }
 
     private static int banTimeout(String address) {
@@ -336,40 +390,9 @@ class SystemdServiceIT {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what + "; journal:\n" + journal());
+                throw new AssertionError("timed out waiting for " + what);
             }
             Bg.pause();
         }
-    }
-
-    /** True when the packaged btblocker-app references the notifier, i.e. the daemon sends READY=1 and pings. */
-    private static boolean callsSdNotify() throws IOException {
-        byte[] needle = "org/btblocker/netfilter/systemd/SystemdNotifier".getBytes(StandardCharsets.UTF_8);
-        try (var jars = Files.list(Project.debLib())) {
-            for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith("btblocker-app-")).toList()) {
-                try (JarFile j = new JarFile(jar.toFile())) {
-                    for (var e : java.util.Collections.list(j.entries())) {
-                        if (e.getName().startsWith("org/btblocker/app/") && e.getName().endsWith(".class")
-                                && contains(j.getInputStream(e).readAllBytes(), needle)) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int k = 0; k < needle.length; k++) {
-                if (hay[i + k] != needle[k]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

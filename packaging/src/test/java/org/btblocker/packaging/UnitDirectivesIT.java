@@ -42,7 +42,9 @@ class UnitDirectivesIT {
         assertThat(unit).containsOnlyKeys("Unit", "Service", "Install");
         assertThat(unit.get("Install")).containsEntry("WantedBy", "multi-user.target");
         assertThat(unit.get("Service")).containsEntry("Type", "notify").doesNotContainKey("MemoryDenyWriteExecute")
-            .containsEntry("CapabilityBoundingSet", "CAP_NET_ADMIN CAP_NET_RAW");
+            .containsEntry("CapabilityBoundingSet", "CAP_NET_ADMIN CAP_NET_RAW")
+            // SIGTERM to the daemon alone: the iptables it runs to remove its rules must not be killed with it
+            .containsEntry("KillMode", "mixed");
         if (Cmd.onPath("systemd-analyze")) {
             // systemd's own parser: unknown directives and bad values are reported (the binary need not exist)
             var r = Cmd.run(List.of("systemd-analyze", "verify", "--man=no",

@@ -20,7 +20,8 @@ public final class EntropyDetectorProvider implements DetectorProvider {
 
     @Override
     public String description() {
-        return "MSE/PE: 96..608-byte random first payloads in both directions (TCP, uTP)";
+        return "MSE/PE by structure: key-exchange flights (96..608 random bytes each way, then the sync flights), then "
+                + "peer-wire message lengths (TCP, uTP)";
     }
 
     @Override

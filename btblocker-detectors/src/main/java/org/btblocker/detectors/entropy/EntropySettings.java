@@ -9,17 +9,16 @@ import com.typesafe.config.Config;
  * {@code minPayloadSize} default to the seed keys {@code btblocker.entropyThreshold} and
  * {@code btblocker.minPayloadSize} by substitution in {@code reference.conf}.
  *
- * @param threshold       bias-corrected entropy, in bits per byte, a first payload must reach to count as random;
- *                        higher is less sensitive
- * @param minPayloadSize  first payloads shorter than this are never counted as random
- * @param maxUtpDatagrams UDP datagrams of a flow inspected, looking for uTP data packets, before giving up
- * @param minResponderPort flows to a responder port below this are never matched (0 = all ports); services on
- *                        well-known ports (Telegram's MTProto on 443, for one) also open with random bytes,
- *                        while BitTorrent clients listen on unprivileged ports
+ * @param threshold       bias-corrected entropy, in bits per byte, the first segment of each key-exchange flight must
+ *                        reach to count as random; higher is less sensitive
+ * @param minPayloadSize  key-exchange flights shorter than this are never taken for MSE
+ * @param maxUtpDatagrams UDP datagrams of a flow inspected, looking for the first uTP data packet, before giving up
+ * @param maxFlights      flights after the key exchange within which the peer-wire lengths must show
  */
-record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams, int minResponderPort) {
+record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams, int maxFlights) {
 
     static final int MAX_DATAGRAMS_LIMIT = 0xffff;
+    static final int MAX_FLIGHTS_LIMIT = 200;
 
     EntropySettings {
         if (!(threshold > 0 && threshold <= 8)) {
@@ -31,8 +30,8 @@ record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams
         if (maxUtpDatagrams < 1 || maxUtpDatagrams > MAX_DATAGRAMS_LIMIT) {
             throw new IllegalArgumentException("maxUtpDatagrams out of range: " + maxUtpDatagrams);
         }
-        if (minResponderPort < 0 || minResponderPort > 0xffff) {
-            throw new IllegalArgumentException("minResponderPort out of range: " + minResponderPort);
+        if (maxFlights < 1 || maxFlights > MAX_FLIGHTS_LIMIT) {
+            throw new IllegalArgumentException("maxFlights out of range: " + maxFlights);
         }
     }
 
@@ -47,7 +46,7 @@ record EntropySettings(double threshold, int minPayloadSize, int maxUtpDatagrams
         }
         int minPayloadSize = ConfigChecks.intIn(own, BLOCK, "minPayloadSize", 1, 0xffff);
         int maxUtpDatagrams = ConfigChecks.intIn(own, BLOCK, "maxUtpDatagrams", 1, MAX_DATAGRAMS_LIMIT);
-        int minResponderPort = ConfigChecks.intIn(own, BLOCK, "minResponderPort", 0, 0xffff); // 0 = every port
-        return new EntropySettings(threshold, minPayloadSize, maxUtpDatagrams, minResponderPort);
+        int maxFlights = ConfigChecks.intIn(own, BLOCK, "maxFlights", 1, MAX_FLIGHTS_LIMIT);
+        return new EntropySettings(threshold, minPayloadSize, maxUtpDatagrams, maxFlights);
     }
 }

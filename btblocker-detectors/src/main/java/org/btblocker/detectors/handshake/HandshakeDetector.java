@@ -35,6 +35,7 @@ final class HandshakeDetector implements Detector {
     static final Verdict UT_METADATA = Verdict.match("BEP 9 ut_metadata message");
     static final Verdict UT_PEX = Verdict.match("BEP 11 ut_pex message");
     static final Verdict PEER_WIRE_MESSAGES = Verdict.match("BEP 3 peer-wire messages");
+    static final Verdict BLOCK_MESSAGE = Verdict.match("BEP 3 piece or request of a 16 KiB block inside a segment");
     static final Verdict HANDSHAKE_DRIBBLED = Verdict.match("BEP 3 handshake prefix in tiny segments");
 
     /** Prefix bytes ("\x13BitT") that, each in a segment of its own or nearly so, are evidence enough. */
@@ -112,6 +113,10 @@ final class HandshakeDetector implements Detector {
             runFixed = false;
         }
         if (r < 0) {
+            // joined mid-stream: a segment that starts inside a message may still hold a block's piece or request
+            if (PeerWireFrames.findBlockMessage(b, off, end) >= 0) {
+                return BLOCK_MESSAGE;
+            }
             flow.setSlot(slot, MESSAGES);
             return undecidedOrGiveUp(flow);
         }

@@ -21,6 +21,9 @@ import java.nio.ByteBuffer;
  *   <tr><td>14, 15</td><td>have all, have none (BEP 6)</td><td>1</td></tr>
  *   <tr><td>16</td><td>reject request (BEP 6): block length 1 .. 2^17</td><td>13</td></tr>
  *   <tr><td>20</td><td>extended (BEP 10), see {@link ExtensionMessage}</td><td>2 .. 2^20</td></tr>
+ *   <tr><td>21, 23</td><td>hash request, hash reject (BEP 52): pieces root, base layer, index, length, proof
+ *       layers</td><td>49</td></tr>
+ *   <tr><td>22</td><td>hashes (BEP 52): the same fields and at least one 32-byte hash</td><td>49 + 32k</td></tr>
  * </table>
  * Anything else makes the whole segment invalid. The last message may continue in the next segment; its missing
  * byte count is returned so that the caller can skip it there, and it counts as a message once its length and id
@@ -42,6 +45,18 @@ final class PeerWireFrames {
     static final int MAX_FRAMES_PER_SEGMENT = 255;
 
     static final int ID_EXTENDED = 20;
+    static final int ID_PIECE = 7;
+    static final int ID_REQUEST = 6;
+    /** BEP 52 hash request / hashes / hash reject: 1 + 32 (pieces root) + 4 × 4. */
+    static final int HASH_MESSAGE_LENGTH = 49;
+    static final int MAX_HASHES_LENGTH = HASH_MESSAGE_LENGTH + 32 * (1 << 14);
+    /** The block size every client requests (BEP 3 "request"), and the length field of its piece message. */
+    static final int BLOCK = 1 << 14;
+    static final int PIECE_LENGTH_FIELD = 9 + BLOCK;
+    /** Bytes searched for a message header by {@link #findBlockMessage}: one piece message and a header. */
+    static final int SEARCH_WINDOW = 4 + PIECE_LENGTH_FIELD + 13;
+    /** Piece indexes above this are not believed in a header found by searching (16 Mi pieces). */
+    static final long MAX_SEARCHED_INDEX = 1L << 24;
 
     private static final long HAS_FIXED = 1L << 8;
     private static final long ALIGNMENT_LOST = 1L << 9;
@@ -131,13 +146,49 @@ final class PeerWireFrames {
             case 7 -> length >= 9 && length <= 9 + MAX_BLOCK;
             case 9 -> length == 3;
             case ID_EXTENDED -> length >= 2 && length <= MAX_EXTENDED_LENGTH;
+            case 21, 23 -> length == HASH_MESSAGE_LENGTH;
+            case 22 -> length >= HASH_MESSAGE_LENGTH + 32 && length <= MAX_HASHES_LENGTH
+                    && (length - HASH_MESSAGE_LENGTH) % 32 == 0;
             default -> false;
         };
     }
 
     /** Messages whose length is fixed by their id; variable ones (bitfield, piece, extended) prove less. */
     static boolean isFixedLength(int id) {
-        return id != 5 && id != 7 && id != ID_EXTENDED;
+        return id != 5 && id != 7 && id != ID_EXTENDED && id != 22;
+    }
+
+    /**
+     * Searches {@code b[off, end)} (its first {@value #SEARCH_WINDOW} bytes) for the header of a message about a
+     * standard 16 KiB block, to find the message framing of a stream joined in the middle: a piece message (length
+     * 16,393, id 7) or a request (length 13, id 6, block length 16,384), with a begin offset that is a multiple of
+     * 16 KiB and a piece index below 2^24. That is 54 fixed bits or more, so random bytes match with probability below
+     * 10^-12 per segment.
+     *
+     * @return the offset of the header (a message boundary), or -1
+     */
+    static int findBlockMessage(ByteBuffer b, int off, int end) {
+        if (off < 0 || end > b.limit() || off > end) {
+            return -1;
+        }
+        int last = Math.min(end, off + SEARCH_WINDOW) - 13;     // a header needs 13 bytes
+        for (int p = off; p <= last; p++) {
+            int id = b.get(p + 4);
+            if ((id != ID_PIECE && id != ID_REQUEST) || b.get(p) != 0 || b.get(p + 1) != 0) {
+                continue;
+            }
+            int length = b.getInt(p);
+            long index = b.getInt(p + 5) & 0xffffffffL;
+            long begin = b.getInt(p + 9) & 0xffffffffL;
+            if (index >= MAX_SEARCHED_INDEX || begin % BLOCK != 0 || begin >= (1L << 30)) {
+                continue;
+            }
+            if (id == ID_PIECE ? length == PIECE_LENGTH_FIELD
+                    : length == 13 && p + 17 <= end && b.getInt(p + 13) == BLOCK) {
+                return p;
+            }
+        }
+        return -1;
     }
 
     private static boolean blockLengthFits(ByteBuffer b, int frame) {

@@ -25,7 +25,16 @@
  *       block length of 1..2^17), at least one of a fixed-length kind (so runs of only bitfield/piece/extended
  *       messages, whose lengths are free, are not enough). The run follows message boundaries across segments
  *       (a message that continues in the next segment is skipped there); a segment that does not parse restarts
- *       the run at its own start. Keep-alives (length 0) are valid but never count.</li>
+ *       the run at its own start. Keep-alives (length 0) are valid but never count. BEP 52 (v2) hash request,
+ *       hashes and hash reject messages (ids 21-23) are read too.</li>
+ *   <li>"BEP 3 piece or request of a 16 KiB block inside a segment": for a flow joined in the middle, a segment that
+ *       does not start at a message boundary is searched (its first 16,410 bytes, one piece message and a header) for
+ *       the header of a piece message carrying a 16 KiB block (length 16,393, id 7) or a request for one (length 13,
+ *       id 6, block length 16,384), with a begin offset that is a multiple of 16 KiB and a piece index below 2^24:
+ *       54 fixed bits or more, so random or compressed bytes match with probability below 10^-12 per segment. An
+ *       uploader's stream holds such a header every 16,397 bytes, so the first large segment the gateway sees of a
+ *       download it joined carries one. MSE-encrypted streams show no headers; the {@code rhythm} detector reads
+ *       their lengths.</li>
  * </ul>
  *
  * <p><b>Giving up.</b> After {@code btblocker.handshake.maxPayloadPackets} payload packets (both directions)

@@ -22,14 +22,14 @@ class EntropySettingsTest {
 
     @Test
     void referenceDefaultsKeepTheSeedValues() {
-        assertThat(EntropySettings.from(own())).isEqualTo(new EntropySettings(7.6, 60, 32, 1024));
+        assertThat(EntropySettings.from(own())).isEqualTo(new EntropySettings(7.6, 60, 32, 24));
     }
 
     @Test
     void seedKeysReachTheBlockBySubstitution() {
         Config app = ConfigFactory.parseString("btblocker { entropyThreshold = 7.9, minPayloadSize = 120 }");
         Config own = ConfigFactory.load(app).getConfig("btblocker.entropy");
-        assertThat(EntropySettings.from(own)).isEqualTo(new EntropySettings(7.9, 120, 32, 1024));
+        assertThat(EntropySettings.from(own)).isEqualTo(new EntropySettings(7.9, 120, 32, 24));
     }
 
     @Test
@@ -51,9 +51,9 @@ class EntropySettingsTest {
         assertThatThrownBy(() -> EntropySettings.from(own().withValue("maxUtpDatagrams",
                 ConfigValueFactory.fromAnyRef(-1)))).isInstanceOf(ConfigException.BadValue.class)
                 .hasMessageContaining("maxUtpDatagrams");
-        assertThatThrownBy(() -> EntropySettings.from(own().withValue("minResponderPort",
-                ConfigValueFactory.fromAnyRef(70000)))).isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageContaining("minResponderPort");
+        assertThatThrownBy(() -> EntropySettings.from(own().withValue("maxFlights",
+                ConfigValueFactory.fromAnyRef(0)))).isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("maxFlights");
         assertThatThrownBy(() -> EntropySettings.from(own().withValue("threshold",
                 ConfigValueFactory.fromAnyRef("high")))).isInstanceOf(ConfigException.class);
     }

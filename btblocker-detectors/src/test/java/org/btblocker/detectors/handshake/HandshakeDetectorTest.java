@@ -193,6 +193,29 @@ class HandshakeDetectorTest {
     }
 
     @Test
+    void aPieceHeaderInsideASegmentMatchesAFlowJoinedMidStream() {
+        // the gateway joins a download: the first segment it sees starts inside a block and carries the next header
+        java.util.Random r = new java.util.Random(3);
+        byte[] rest = new byte[9000];
+        r.nextBytes(rest);
+        byte[] block = new byte[5000];
+        r.nextBytes(block);
+        byte[] header = java.nio.ByteBuffer.allocate(13).putInt(16393).put((byte) 7).putInt(40).putInt(16384 * 2)
+                .array();
+        TestFlow f = flow();
+        assertThat(f.feed(fromB(rest))).isSameAs(Verdict.UNDECIDED);   // only block bytes: no framing found
+        assertThat(f.feed(fromB(concat(rest, header, block)))).isSameAs(HandshakeDetector.BLOCK_MESSAGE);
+    }
+
+    @Test
+    void bep52HashRequestsCountAsMessages() {
+        byte[] hashRequest = concat(java.nio.ByteBuffer.allocate(5).putInt(49).put((byte) 21).array(), new byte[48]);
+        TestFlow f = flow();
+        assertThat(f.feed(fromA(concat(hashRequest, hashRequest, have(3))))).isSameAs(
+                HandshakeDetector.PEER_WIRE_MESSAGES);
+    }
+
+    @Test
     void threeConsistentMessagesMidStreamMatch() {
         TestFlow f = flow();
         assertThat(f.feed(fromB(concat(have(1), have(2), request(6, 3, 0, 16384))))).isSameAs(

@@ -26,6 +26,7 @@ public class PeerWireBenchmark {
     private static final int RING = 4;                       // power of two: index with a mask
     private final ByteBuffer[] ring = new ByteBuffer[RING];
     private int next;
+    private ByteBuffer midBlock;
 
     @Setup
     public void setUp() {
@@ -35,6 +36,8 @@ public class PeerWireBenchmark {
         ring[2] = wrap(concat(PeerWireGen.have(1), PeerWireGen.have(2), PeerWireGen.request(6, 3, 0, 16384),
                 PeerWireGen.piece(4, 0, new byte[1300])));
         ring[3] = wrap(PeerWireGen.randomBytes(r, 1460));
+        byte[] header = ByteBuffer.allocate(13).putInt(9 + 16384).put((byte) 7).putInt(4).putInt(16384).array();
+        midBlock = wrap(concat(PeerWireGen.randomBytes(r, 16384), header, new byte[200]));
     }
 
     private static ByteBuffer wrap(byte[] b) {
@@ -47,6 +50,12 @@ public class PeerWireBenchmark {
     public long scan() {
         ByteBuffer b = ring[next++ & (RING - 1)];
         return PeerWireFrames.scan(b, 0, b.limit());
+    }
+
+    /** The search a segment that starts inside a block gets: 16 KiB of block bytes, the next header at the end. */
+    @Benchmark
+    public int findBlockMessage() {
+        return PeerWireFrames.findBlockMessage(midBlock, 0, midBlock.limit());
     }
 
     @Benchmark

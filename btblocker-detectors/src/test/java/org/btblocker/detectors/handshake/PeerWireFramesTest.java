@@ -33,8 +33,62 @@ class PeerWireFramesTest {
         assertThat(PeerWireFrames.lengthFits(7, 9 + (1 << 14))).isTrue();
         assertThat(PeerWireFrames.lengthFits(7, 10 + (1 << 17))).isFalse();
         assertThat(PeerWireFrames.lengthFits(5, 1)).isFalse();
-        assertThat(PeerWireFrames.lengthFits(10, 5)).isFalse();  // ids 10-12, 18, 19, 21+ are not accepted
+        assertThat(PeerWireFrames.lengthFits(10, 5)).isFalse();  // ids 10-12, 18, 19, 24+ are not accepted
+        assertThat(PeerWireFrames.lengthFits(24, 49)).isFalse();
+        // BEP 52: hash request and hash reject are 49 bytes, hashes 49 + 32 per hash
+        assertThat(PeerWireFrames.lengthFits(21, 49)).isTrue();
+        assertThat(PeerWireFrames.lengthFits(23, 49)).isTrue();
         assertThat(PeerWireFrames.lengthFits(21, 5)).isFalse();
+        assertThat(PeerWireFrames.lengthFits(22, 49 + 32 * 3)).isTrue();
+        assertThat(PeerWireFrames.lengthFits(22, 49)).isFalse();
+        assertThat(PeerWireFrames.lengthFits(22, 49 + 33)).isFalse();
+    }
+
+    /** A piece message header (BEP 3) for block {@code begin} of piece {@code index}, without the block. */
+    private static byte[] pieceHeader(int index, int begin) {
+        return ByteBuffer.allocate(13).putInt(9 + (1 << 14)).put((byte) 7).putInt(index).putInt(begin).array();
+    }
+
+    @Test
+    void blockMessagesAreFoundInsideASegment() {
+        java.util.Random r = new java.util.Random(1);
+        byte[] tail = new byte[700];                             // the end of an earlier block
+        r.nextBytes(tail);
+        byte[] block = new byte[3000];
+        r.nextBytes(block);
+        byte[] segment = concat(tail, pieceHeader(12, 3 << 14), block);
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(segment), 0, segment.length)).isEqualTo(700);
+        byte[] request = ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(5).putInt(1 << 14).putInt(1 << 14)
+                .array();
+        byte[] requests = concat(new byte[] {0, 0x40, 0}, request, request);  // the end of a request, two more
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(requests), 0, requests.length)).isEqualTo(3);
+    }
+
+    @Test
+    void nearMissesOfABlockMessageAreNotFound() {
+        byte[] oddBegin = concat(new byte[9], pieceHeader(12, 100), new byte[20]);
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(oddBegin), 0, oddBegin.length)).isEqualTo(-1);
+        byte[] hugeIndex = concat(new byte[9], pieceHeader(1 << 25, 0), new byte[20]);
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(hugeIndex), 0, hugeIndex.length)).isEqualTo(-1);
+        byte[] otherLength = ByteBuffer.allocate(40).putInt(5, 9 + (1 << 15)).put(9, (byte) 7).array();
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(otherLength), 0, 40)).isEqualTo(-1);
+        byte[] request32k = ByteBuffer.allocate(17).putInt(13).put((byte) 6).putInt(5).putInt(0).putInt(1 << 15)
+                .array();
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(request32k), 0, 17)).isEqualTo(-1);
+        byte[] cut = pieceHeader(1, 0);                          // a header needs its 13 bytes
+        assertThat(PeerWireFrames.findBlockMessage(ByteBuffer.wrap(cut), 0, 12)).isEqualTo(-1);
+    }
+
+    @Test
+    void randomBytesHoldNoBlockMessage() {
+        java.util.Random r = new java.util.Random(2);
+        byte[] segment = new byte[1 << 16];
+        int found = 0;
+        for (int i = 0; i < 200; i++) {
+            r.nextBytes(segment);
+            found += PeerWireFrames.findBlockMessage(ByteBuffer.wrap(segment), 0, segment.length) >= 0 ? 1 : 0;
+        }
+        assertThat(found).isZero();
     }
 
     @Test
