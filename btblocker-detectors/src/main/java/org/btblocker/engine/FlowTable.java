@@ -48,8 +48,21 @@ final class FlowTable {
     int[] handshakeSeq;   // next TCP sequence number expected in the three-way handshake
     byte[] decidedBy;     // detector index + 1 for decided flows, 0 when none
     long[] slots;         // [slotsPerFlow * i + detector slot base + n]
+    /** With {@link #openingBytes} > 0: the first payload bytes of each direction, [(2 * i + direction) * n ..]. */
+    byte[] openings;
+    byte[] openingLength; // [2 * i + direction]
+    final int openingBytes;
 
     FlowTable(int initialCapacity, int maxFlows, int slotsPerFlow) {
+        this(initialCapacity, maxFlows, slotsPerFlow, 0);
+    }
+
+    /** A table that also keeps the first {@code openingBytes} (at most 127) payload bytes of each direction. */
+    FlowTable(int initialCapacity, int maxFlows, int slotsPerFlow, int openingBytes) {
+        if (openingBytes < 0 || openingBytes > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("openingBytes must be 0..127: " + openingBytes);
+        }
+        this.openingBytes = openingBytes;
         if (maxFlows < 2) {
             throw new IllegalArgumentException("maxFlows must be >= 2: " + maxFlows);
         }
@@ -63,6 +76,7 @@ final class FlowTable {
     private FlowTable(FlowTable template, int newCapacity) {
         this.maxCapacity = template.maxCapacity;
         this.slotsPerFlow = template.slotsPerFlow;
+        this.openingBytes = template.openingBytes;
         this.seed = template.seed;
         allocate(newCapacity);
     }
@@ -87,6 +101,8 @@ final class FlowTable {
         handshakeSeq = new int[newCapacity];
         decidedBy = new byte[newCapacity];
         slots = new long[Math.max(1, slotsPerFlow * newCapacity)];
+        openings = new byte[2 * openingBytes * newCapacity];
+        openingLength = new byte[openingBytes > 0 ? 2 * newCapacity : 0];
     }
 
     /** The most entries the table holds before it evicts. */
@@ -228,6 +244,12 @@ final class FlowTable {
         handshakeSeq[to] = src.handshakeSeq[from];
         decidedBy[to] = src.decidedBy[from];
         System.arraycopy(src.slots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
+        if (openingBytes > 0) {
+            System.arraycopy(src.openings, 2 * from * openingBytes, openings, 2 * to * openingBytes,
+                    2 * openingBytes);
+            openingLength[2 * to] = src.openingLength[2 * from];
+            openingLength[2 * to + 1] = src.openingLength[2 * from + 1];
+        }
     }
 
     private void clear(int i) {
@@ -240,6 +262,9 @@ final class FlowTable {
         handshakeSeq[i] = 0;
         decidedBy[i] = 0;
         Arrays.fill(slots, i * slotsPerFlow, (i + 1) * slotsPerFlow, 0L);
+        if (openingBytes > 0) {
+            openingLength[2 * i] = openingLength[2 * i + 1] = 0;  // the bytes past a length are never read
+        }
     }
 
     /**
@@ -262,6 +287,7 @@ final class FlowTable {
         Arrays.fill(handshakeSeq, 0);
         Arrays.fill(decidedBy, (byte) 0);
         Arrays.fill(slots, 0L);
+        Arrays.fill(openingLength, (byte) 0);
         size = 0;
     }
 
@@ -296,5 +322,7 @@ final class FlowTable {
         handshakeSeq = bigger.handshakeSeq;
         decidedBy = bigger.decidedBy;
         slots = bigger.slots;
+        openings = bigger.openings;
+        openingLength = bigger.openingLength;
     }
 }
