@@ -218,14 +218,24 @@ final class GatewayLab implements AutoCloseable {
             + "  banDuration = \"600\"\n  statsInterval = 1s\n  logLevel = info\n" + extra + "\n}\n";
     }
 
-    /** Starts {@code btblocker run} inside the gateway with {@link #config(String)}; does not wait. */
-    Proc startDaemonProcess(String extra) {
+    /** Writes {@link #config(String)} to a new file of the lab's directory. */
+    Path writeConfig(String extra) {
         Path conf = dir.resolve("btblocker-" + System.nanoTime() + ".conf");
         try {
             Files.writeString(conf, config(extra));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return conf;
+    }
+
+    /** Starts {@code btblocker run} inside the gateway with {@link #config(String)}; does not wait. */
+    Proc startDaemonProcess(String extra) {
+        return startDaemonProcess(writeConfig(extra));
+    }
+
+    /** Starts {@code btblocker run --config conf} inside the gateway; does not wait. */
+    Proc startDaemonProcess(Path conf) {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return spawn(gateway, "daemon", List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
@@ -234,7 +244,12 @@ final class GatewayLab implements AutoCloseable {
 
     /** Starts the daemon and waits for "btblocker running". */
     Proc startDaemon(String extra) {
-        Proc d = startDaemonProcess(extra);
+        return startDaemon(writeConfig(extra));
+    }
+
+    /** Starts the daemon with {@code conf} and waits for "btblocker running". */
+    Proc startDaemon(Path conf) {
+        Proc d = startDaemonProcess(conf);
         d.awaitErr("btblocker running", Duration.ofSeconds(40));
         return d;
     }

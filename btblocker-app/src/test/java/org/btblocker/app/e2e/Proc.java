@@ -231,6 +231,21 @@ final class Proc implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends a signal by name ({@code HUP}, {@code STOP}, ...) to the process. */
+    void signal(String name) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL. */
     void kill() {
         process.destroyForcibly();
