@@ -23,7 +23,9 @@ public record BanLine(String address, long secondsLeft, String detector, String 
 
     /** The journal entry {@code e} at {@code now}. */
     public static BanLine of(BanJournal.Entry e, Instant now) {
-        return new BanLine(format(e.address()), Math.max(0, (e.expires().toEpochMilli() - now.toEpochMilli()) / 1000),
+        long millis = e.expires().toEpochMilli() - now.toEpochMilli();
+        // rounded up: a ban made for 3600 s shows 3600 s left, never 3599, in the moment after it was made
+        return new BanLine(format(e.address()), Math.max(0, (millis + 999) / 1000),
                 e.detector(), e.reason(), e.origin().name().toLowerCase(Locale.ROOT));
     }
 
