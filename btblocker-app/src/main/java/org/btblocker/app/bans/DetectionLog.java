@@ -98,7 +98,7 @@ public final class DetectionLog implements AutoCloseable {
     /** The line for {@code d}: what {@link #offer} writes. */
     static String line(Decision d, String action, String ban, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ts", now.toString());
+        m.put("ts", now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
         m.put("action", action);
         m.put("proto", d.protocolName());
         m.put("src", d.initiator());

@@ -2,6 +2,7 @@ package org.btblocker.app.control;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class StatusReport {
     @SuppressWarnings("unchecked")
     public static List<String> render(Map<String, Object> s, Instant now) {
         List<String> out = new ArrayList<>();
-        Instant started = Instant.parse((String) s.get("startedAt"));
+        Instant started = Instant.parse((String) s.get("startedAt")).truncatedTo(ChronoUnit.SECONDS);
         Instant taken = Instant.parse((String) s.get("taken"));
         out.add("btblocker " + s.get("version") + ", pid " + s.get("pid") + ", up " + human(Duration.between(
                 started, now)) + " (since " + started + "), numbers " + Math.max(0, Duration.between(taken, now)

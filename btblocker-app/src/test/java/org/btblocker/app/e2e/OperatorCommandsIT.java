@@ -35,6 +35,12 @@ class OperatorCommandsIT extends GatewayLabTest {
         return lab.in(lab.gateway, argv.toArray(String[]::new));
     }
 
+    /** Prints what the operator saw, for the test's output (and the docs' examples). */
+    private static Proc.Result show(String command, Proc.Result r) {
+        System.out.println("# " + command + "\n" + r.out() + (r.err().isBlank() ? "" : "\n[stderr] " + r.err()));
+        return r;
+    }
+
     /** Runs {@code cli} until its output satisfies {@code ok} (the stats snapshot is a second old at most). */
     private Proc.Result cliUntil(Path conf, Predicate<String> ok, String... args) {
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -81,7 +87,8 @@ class OperatorCommandsIT extends GatewayLabTest {
         sink.awaitExit(WAIT);
 
         // status, from the published snapshot
-        Proc.Result status = cliUntil(conf, o -> o.contains("detectors  handshake 1,"), "status");
+        Proc.Result status = show("btblocker status", cliUntil(conf, o -> o.contains("detectors  handshake 1,"),
+            "status"));
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).startsWith("btblocker ").contains(", pid " + daemon.pid() + ", up ")
             .containsPattern("\nqueue 0    up, 0 restarts: \\d+ packets")
@@ -94,7 +101,8 @@ class OperatorCommandsIT extends GatewayLabTest {
         assertThat(Json.parseObject(json.out().strip())).containsEntry("pid", daemon.pid());
 
         // bans add: through the worker into the journal and the ipset, with the time asked for
-        Proc.Result add = cli(conf, "bans", "add", GatewayLab.THIRD4, "--duration", "1h");
+        Proc.Result add = show("btblocker bans add " + GatewayLab.THIRD4 + " --duration 1h", cli(conf, "bans", "add",
+            GatewayLab.THIRD4, "--duration", "1h"));
         assertThat(add.exit()).as(add.err()).isZero();
         assertThat(add.out()).isEqualTo("banned " + GatewayLab.THIRD4 + " for 3600 s");
         assertThat(add.err()).as("no note: the daemon answered").isEmpty();
@@ -102,7 +110,7 @@ class OperatorCommandsIT extends GatewayLabTest {
         assertThat(members.get(GatewayLab.THIRD4)).isBetween(3590, 3600);
         assertThat(members.get(GatewayLab.CLIENT4)).isBetween(580, 600);
 
-        Proc.Result list = cli(conf, "bans", "list");
+        Proc.Result list = show("btblocker bans list", cli(conf, "bans", "list"));
         assertThat(list.exit()).isZero();
         assertThat(list.out().lines().toList()).hasSize(3).last().isEqualTo("2 bans");
         assertThat(list.out()).containsPattern(GatewayLab.CLIENT4.replace(".", "\\.")
@@ -112,7 +120,7 @@ class OperatorCommandsIT extends GatewayLabTest {
         assertThat(cli(conf, "bans").out().replaceAll("\\d+ s left", "N s left")).as("`bans` alone lists")
             .isEqualTo(list.out().replaceAll("\\d+ s left", "N s left"));
 
-        Proc.Result export = cli(conf, "bans", "export");
+        Proc.Result export = show("btblocker bans export", cli(conf, "bans", "export"));
         assertThat(export.out().lines().toList()).contains("create torrent_block hash:ip family inet hashsize 1024 "
             + "maxelem 65536 timeout 0", "create torrent_block6 hash:ip family inet6 hashsize 1024 maxelem 65536 "
             + "timeout 0").anyMatch(l -> l.matches("add torrent_block " + GatewayLab.THIRD4.replace(".", "\\.")
@@ -121,14 +129,16 @@ class OperatorCommandsIT extends GatewayLabTest {
         Files.writeString(backup, export.out());
 
         // bans del: gone from the journal and the kernel set
-        Proc.Result del = cli(conf, "bans", "del", GatewayLab.THIRD4);
+        Proc.Result del = show("btblocker bans del " + GatewayLab.THIRD4, cli(conf, "bans", "del",
+            GatewayLab.THIRD4));
         assertThat(del.out()).isEqualTo("unbanned " + GatewayLab.THIRD4 + "");
         assertThat(ipsetUntil("torrent_block", m -> !m.containsKey(GatewayLab.THIRD4))).doesNotContainKey(
             GatewayLab.THIRD4).containsKey(GatewayLab.CLIENT4);
         assertThat(cli(conf, "bans", "list").out()).doesNotContain(GatewayLab.THIRD4);
 
         // export | import round-trips
-        Proc.Result imported = cli(conf, "bans", "import", backup.toString());
+        Proc.Result imported = show("btblocker bans import " + backup, cli(conf, "bans", "import",
+            backup.toString()));
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).startsWith("imported 2 bans from " + backup);
         assertThat(ipsetUntil("torrent_block", m -> m.containsKey(GatewayLab.THIRD4)).get(GatewayLab.THIRD4))
@@ -136,6 +146,7 @@ class OperatorCommandsIT extends GatewayLabTest {
 
         // the detection log: the flow, the detector and the handshake's first bytes
         List<String> logged = Files.readAllLines(detections);
+        System.out.println("# " + detections + "\n" + String.join("\n", logged));
         assertThat(logged).hasSize(1);
         Map<String, Object> d = Json.parseObject(logged.get(0));
         assertThat(d).containsEntry("action", "block").containsEntry("proto", "tcp")
@@ -152,6 +163,7 @@ class OperatorCommandsIT extends GatewayLabTest {
             sleep(300);                              // the import is in the next snapshot
             metrics = scrape();
         }
+        System.out.println("# curl -s http://127.0.0.1:9842/metrics\n" + metrics);
         assertThat(metrics.lines()).contains("btblocker_detections_total{detector=\"handshake\",queue=\"0\"} 1.0",
             "btblocker_bans_active 2.0", "btblocker_ban_sink_up{sink=\"ipset\"} 1.0", "btblocker_queue_up{queue=\"0\"} "
                 + "1.0", "btblocker_flows_decided_total{decision=\"blocked\",queue=\"0\",reason=\"detection\"} 1.0");
@@ -166,11 +178,11 @@ class OperatorCommandsIT extends GatewayLabTest {
 
         // stopped: the CLI works on the journal and says so
         assertThat(GatewayLab.stop(daemon)).isZero();
-        Proc.Result offline = cli(conf, "bans", "list");
+        Proc.Result offline = show("btblocker bans list (stopped)", cli(conf, "bans", "list"));
         assertThat(offline.exit()).as(offline.err()).isZero();
         assertThat(offline.out()).contains(GatewayLab.CLIENT4).contains(GatewayLab.THIRD4).endsWith("2 bans");
         assertThat(offline.err()).contains("no daemon runs").contains("the sinks were not consulted");
-        Proc.Result noDaemon = cli(conf, "status");
+        Proc.Result noDaemon = show("btblocker status (stopped)", cli(conf, "status"));
         assertThat(noDaemon.exit()).isEqualTo(1);
         assertThat(noDaemon.err().strip()).startsWith("btblocker: no btblocker daemon runs here (nothing answers on "
             + lab.dir.resolve("run/control.sock")).doesNotContain("\n");
