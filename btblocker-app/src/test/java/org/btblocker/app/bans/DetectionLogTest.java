@@ -68,6 +68,8 @@ class DetectionLogTest {
             w.useDetectionLog(log).get(10, TimeUnit.SECONDS);
             w.onDecision(decision("10.1.1.1", "10.2.2.2", HANDSHAKE, new byte[0]));
             List<String> lines = awaitLines(file, 1);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
             Map<String, Object> m = Json.parseObject(lines.get(0));
             assertThat(m).containsEntry("ts", T0.toString()).containsEntry("action", "block")
                     .containsEntry("proto", "tcp").containsEntry("src", "10.1.1.1:40000")

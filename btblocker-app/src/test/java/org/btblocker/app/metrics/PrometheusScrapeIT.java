@@ -104,7 +104,11 @@ class PrometheusScrapeIT {
                     .satisfies(r -> assertThat(metric(r)).containsEntry("version", "0.1.0-test"));
             assertThat(await(port, "btblocker_ban_sink_up == 0", null)).singleElement()
                     .satisfies(r -> assertThat(metric(r)).containsEntry("sink", "crowdsec"));
-            // a query of docs/metrics.md: the share of flows blocked
+            // queries of docs/metrics.md: the verdict latency's p99 (over both snapshots: it rose), flows blocked
+            assertThat(await(port, "histogram_quantile(0.99, sum by (le) (rate("
+                    + "btblocker_verdict_latency_seconds_bucket[1m])))", null)).singleElement()
+                    .satisfies(r -> assertThat(Double.parseDouble(value(r))).isBetween(0.00005, 1.0));
+            assertThat(await(port, "sum by (detector) (rate(btblocker_detections_total[1m]))", null)).hasSize(2);
             assertThat(await(port, "sum(btblocker_flows_decided_total{decision=\"blocked\"}) / "
                     + "sum(btblocker_flows_decided_total)", null)).singleElement()
                     .satisfies(r -> assertThat(Double.parseDouble(value(r))).isBetween(0.0, 1.0));
