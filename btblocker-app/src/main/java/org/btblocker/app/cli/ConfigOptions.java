@@ -33,7 +33,7 @@ final class ConfigOptions {
         if (loader == null) {
             Config first = ConfigLoader.load(config, sets);
             loader = PluginClassLoader.over(Path.of(first.getString("btblocker.pluginsDir")),
-                    ConfigOptions.class.getClassLoader(), PluginClassLoader.isRoot());
+                    ConfigOptions.class.getClassLoader(), PluginClassLoader.isPrivileged());
         }
         return ConfigLoader.load(config, sets, loader);
     }

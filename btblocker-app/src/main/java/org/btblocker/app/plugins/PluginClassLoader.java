@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
+import org.btblocker.netlink.Capabilities;
 
 /**
  * The class loader of {@code btblocker.pluginsDir}: every {@code *.jar} there gets its own {@link URLClassLoader}
@@ -27,9 +28,9 @@ import org.btblocker.app.errors.UserException;
  * the jars, in name order. A provider's class is defined by its jar's loader, so
  * {@link org.btblocker.engine.ProviderRegistry#origin} names the jar.
  *
- * <p>A plugin runs inside the daemon as root, so when btblocker runs as root the directory and each jar must be
- * owned by root and writable by nobody else; otherwise the command stops with one line naming the file. A missing
- * directory means no plugins.
+ * <p>A plugin runs inside the daemon with its privileges, so when btblocker runs as root or with CAP_NET_ADMIN
+ * ({@link #isPrivileged()}) the directory and each jar must be owned by root and writable by nobody else;
+ * otherwise the command stops with one line naming the file. A missing directory means no plugins.
  */
 public final class PluginClassLoader extends ClassLoader {
 
@@ -50,7 +51,7 @@ public final class PluginClassLoader extends ClassLoader {
      * The loader over the jars of {@code dir}, or {@code parent} itself when the directory does not exist or has no
      * jar.
      *
-     * @param checkOwnership true when running as root: refuse files not owned by root or writable by others
+     * @param checkOwnership true when running privileged: refuse files not owned by root or writable by others
      * @throws UserException exit 1 naming the directory or jar refused, or the directory that cannot be read
      */
     public static ClassLoader over(Path dir, ClassLoader parent, boolean checkOwnership) {
@@ -136,6 +137,14 @@ public final class PluginClassLoader extends ClassLoader {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * True when plugins would run with privileges: as root, or with CAP_NET_ADMIN (the packaged service runs as a
+     * dynamic user holding it). Then the plugins directory and its jars must be root's.
+     */
+    public static boolean isPrivileged() {
+        return isRoot() || Capabilities.hasNetAdmin();
     }
 
     /** The jars, in load order. */
