@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
-/** {@link Engine.Builder#captureOpenings}: the first bytes of each direction reach the decision, at no per-packet cost. */
+/** {@link Engine.Builder#captureOpenings}: each direction's first bytes reach the decision, at no per-packet cost. */
 class EngineOpeningsTest {
 
     /** Matches a payload starting with "BT", else wants more; allocates nothing. */

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
  * the running daemon (its control socket) or, with none running, on the ban journal. {@code bans} alone lists.
  */
 @Command(name = "bans", description = "List, add, lift, export and import bans (alone: list).",
-    subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.DelBan.class, BansCommand.ExportBans.class,
-        BansCommand.ImportBans.class},
+    subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.DelBan.class,
+        BansCommand.ExportBans.class, BansCommand.ImportBans.class},
     footer = {"", "With a daemon running, every change goes through it (runtimeDirectory/control.sock) and reaches "
         + "every ban sink at once. Without one, the ban journal (stateDirectory/bans.journal) is read and changed "
         + "under the instance lock; the next start restores it into the sinks. No set is ever created. Needs root.",

@@ -127,8 +127,8 @@ public final class StatusReport {
             }
         }
         long evicted = sum(s, "evicted");
-        out.add("flows      " + flows + " in the table; " + blocked + " blocked, " + allowed + " allowed (whitelistPorts "
-                + sum(s, "allowedWhitelistPorts") + ", allowlist " + sum(s, "allowedAllowlist") + ", no detector "
+        out.add("flows      " + flows + " in the table; " + blocked + " blocked, " + allowed
+                + " allowed (whitelistPorts " + sum(s, "allowedWhitelistPorts") + ", allowlist " + sum(s, "allowedAllowlist") + ", no detector "
                 + sum(s, "allowedNoDetector") + ", maxPacketsPerFlow " + sum(s, "allowedMaxPackets") + "); "
                 + evicted + " evicted");
         StringBuilder det = new StringBuilder();

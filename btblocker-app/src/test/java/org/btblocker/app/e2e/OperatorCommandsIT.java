@@ -3,7 +3,6 @@ package org.btblocker.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -215,7 +214,8 @@ class OperatorCommandsIT extends GatewayLabTest {
     @Test
     void aMetricsPortInUseStopsTheStartInOneLineAndLeavesNoRule() {
         Proc holder = lab.spawn(lab.gateway, "port-holder", List.of("python3", "-c", "import socket,time\n"
-            + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', 9842)); s.listen(1); print('LISTENING', flush=True); "
+            + "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind(('127.0.0.1', 9842)); s.listen(1); print('LISTENING', flush=True); "
             + "time.sleep(60)"));
         holder.awaitOut("^LISTENING", WAIT);
         String before = lab.in(lab.gateway, "iptables-save").ok();
@@ -227,13 +227,5 @@ class OperatorCommandsIT extends GatewayLabTest {
         assertThat(lab.in(lab.gateway, "iptables-save").ok()).doesNotContain("BTBLOCKER");
         assertThat(before).doesNotContain("BTBLOCKER");
         holder.close();
-    }
-
-    static void write(Path p, String s) {
-        try {
-            Files.writeString(p, s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
