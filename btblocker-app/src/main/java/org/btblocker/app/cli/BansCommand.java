@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  * {@code btblocker bans [list | add ADDR [--duration D] | del ADDR | export | import FILE]}: the ban list, through
  * the running daemon (its control socket) or, with none running, on the ban journal. {@code bans} alone lists.
  */
-@Command(name = "bans", description = "List, add, lift, export and import bans (alone: list).",
+@Command(name = "bans", mixinStandardHelpOptions = true,
+    description = "List, add, lift, export and import bans (alone: list).",
     subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.DelBan.class,
         BansCommand.ExportBans.class, BansCommand.ImportBans.class},
     footer = {"", "With a daemon running, every change goes through it (runtimeDirectory/control.sock) and reaches "
@@ -119,7 +120,8 @@ final class BansCommand implements Callable<Integer> {
     }
 
     /** {@code bans list}. */
-    @Command(name = "list", description = "The bans in force and the time each has left.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = "The bans in force and the time each has left.")
     static final class ListBans implements Callable<Integer> {
         @Mixin
         ConfigOptions configOptions;
@@ -134,7 +136,8 @@ final class BansCommand implements Callable<Integer> {
     }
 
     /** {@code bans add ADDR [--duration D]}. */
-    @Command(name = "add", description = "Ban an address now (for banDuration, or --duration).")
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Ban an address now (for banDuration, or --duration).")
     static final class AddBan implements Callable<Integer> {
         @Mixin
         ConfigOptions configOptions;
@@ -173,7 +176,8 @@ final class BansCommand implements Callable<Integer> {
     }
 
     /** {@code bans del ADDR}. */
-    @Command(name = "del", description = "Lift the ban of an address now.")
+    @Command(name = "del", mixinStandardHelpOptions = true,
+        description = "Lift the ban of an address now.")
     static final class DelBan implements Callable<Integer> {
         @Mixin
         ConfigOptions configOptions;
@@ -200,7 +204,8 @@ final class BansCommand implements Callable<Integer> {
     }
 
     /** {@code bans export}: ipset save format on stdout. */
-    @Command(name = "export", description = "Print the bans in `ipset save` format (for backups and ipset restore).")
+    @Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Print the bans in `ipset save` format (for backups and ipset restore).")
     static final class ExportBans implements Callable<Integer> {
         @Mixin
         ConfigOptions configOptions;
@@ -223,7 +228,8 @@ final class BansCommand implements Callable<Integer> {
     }
 
     /** {@code bans import FILE}: the add lines of an {@code ipset save} (or {@code bans export}) file. */
-    @Command(name = "import", description = "Ban every address of an `ipset save` file (- for stdin), with its "
+    @Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Ban every address of an `ipset save` file (- for stdin), with its "
         + "timeout, or banDuration when it has none.")
     static final class ImportBans implements Callable<Integer> {
         @Mixin

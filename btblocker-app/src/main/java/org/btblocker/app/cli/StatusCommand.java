@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  * {@code btblocker status}: what the running daemon is doing (queues, flows, detectors, bans, sinks, endpoint
  * memory, last reload), from its published stats snapshot over the control socket.
  */
-@Command(name = "status", description = "Show what the running daemon is doing (queues, flows, bans, sinks).",
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show what the running daemon is doing (queues, flows, bans, sinks).",
     footer = {"", "Asks the daemon on btblocker.runtimeDirectory/control.sock (root only). The numbers are at most "
         + "a second old.", "", "Exit status: 0 shown, 1 no daemon runs (the line names the socket)."})
 final class StatusCommand implements Callable<Integer> {

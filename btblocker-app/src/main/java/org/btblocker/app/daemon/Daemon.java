@@ -191,10 +191,14 @@ public final class Daemon implements AutoCloseable {
     public static String check(Config root, ClassLoader loader) {
         RuntimeSnapshot s = RuntimeSnapshot.build(1, root, loader, org.btblocker.api.ban.BanFeed.NONE);
         supervision(root);
+        MetricsSettings metrics = MetricsSettings.from(root.getConfig("btblocker"));
+        String detectionLog = root.getString("btblocker.detectionLog");
         return "detectors " + s.engine().detectorNames() + ", queueNum " + s.queue().queueNum()
                 + (s.queueCount() > 1 ? " (" + s.queueCount() + " queues)" : "") + ", interfaces "
                 + s.firewall().interfaces() + ", banSinks " + s.sinks().names() + ", banDuration "
-                + root.getString("btblocker.banDuration") + (s.monitorOnly() ? ", monitorOnly" : "");
+                + root.getString("btblocker.banDuration") + (s.monitorOnly() ? ", monitorOnly" : "") + ", metrics "
+                + (metrics.enabled() ? "on " + metrics.endpoint() : "off")
+                + (detectionLog.isBlank() ? "" : ", detectionLog " + detectionLog);
     }
 
     private ControlServer startControl(java.nio.file.Path runtimeDirectory) {
