@@ -289,7 +289,10 @@ final class SinkLane implements AutoCloseable {
     }
 
     /** Logs a failure once per distinct message (a sink that is down does not flood the log). */
-    private void note(String message, boolean retrying) {
+    private void note(String failure, boolean retrying) {
+        // sinks name themselves in their messages ("crowdsec: ..."); the line says "ban sink crowdsec:" once
+        String message = failure != null && failure.startsWith(name + ": ") ? failure.substring(name.length() + 2)
+                : String.valueOf(failure);
         if (!message.equals(lastError)) {
             if (retrying) {
                 log.warn("ban sink {}: {}; retrying with backoff, nothing is lost", name, message);
