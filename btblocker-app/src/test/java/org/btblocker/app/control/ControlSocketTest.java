@@ -23,6 +23,7 @@ import org.btblocker.app.bans.BanWorker;
 import org.btblocker.app.daemon.DaemonStats;
 import org.btblocker.app.errors.UserException;
 import org.btblocker.app.json.Json;
+import org.btblocker.app.metrics.SampleStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

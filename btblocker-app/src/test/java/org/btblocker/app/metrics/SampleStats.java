@@ -12,15 +12,15 @@ import org.btblocker.netfilter.nfqueue.LatencyHistogram;
 import org.btblocker.netfilter.nfqueue.QueueStats;
 
 /** A DaemonStats with distinct, known numbers in every field, so a test can find each one in the exposition. */
-final class SampleStats {
+public final class SampleStats {
 
-    static final Instant STARTED = Instant.parse("2026-12-02T06:00:00Z");
-    static final Instant TAKEN = Instant.parse("2026-12-02T07:00:00Z");
+    public static final Instant STARTED = Instant.parse("2026-12-02T06:00:00Z");
+    public static final Instant TAKEN = Instant.parse("2026-12-02T07:00:00Z");
 
     private SampleStats() {
     }
 
-    static DaemonStats of(long scale) {
+    public static DaemonStats of(long scale) {
         long[] buckets = new long[LatencyHistogram.BOUNDS_SECONDS.length + 1];
         buckets[0] = 5 * scale;      // <= 10 us
         buckets[3] = 3 * scale;      // <= 100 us
