@@ -6,15 +6,15 @@ import com.typesafe.config.Config;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 
 /**
- * Applies the seed's {@code logLevel} and {@code logFormat} to logback: text lines, or one JSON object per line
- * whose key-value pairs carry the decision's fields (proto, src, dst, detector, reason, ban).
+ * Applies the seed's {@code logLevel} and {@code logFormat} to logback: text lines, or one flat JSON object per line
+ * ({@link JsonLogEncoder}: ts, level, logger, msg, and the decision's fields action, proto, src, dst, detector,
+ * reason, ban at the top level).
  */
 public final class Logging {
 
@@ -31,14 +31,8 @@ public final class Logging {
         rootLogger.setLevel(Level.toLevel(level, Level.INFO));
         Encoder<ILoggingEvent> encoder;
         if (format.equals("json")) {
-            JsonEncoder json = new JsonEncoder();
+            JsonLogEncoder json = new JsonLogEncoder();
             json.setContext(context);
-            // the formatted text ("BLOCK tcp a -> b detector=..."), not the "{}" template plus an argument list;
-            // the decision's fields are in kvpList, and the logger context is noise on every line
-            json.setWithFormattedMessage(true);
-            json.setWithMessage(false);
-            json.setWithArguments(false);
-            json.setWithContext(false);
             json.start();
             encoder = json;
         } else {

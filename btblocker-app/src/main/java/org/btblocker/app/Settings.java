@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.btblocker.api.ConfigChecks;
 import org.btblocker.app.bans.BanWorker;
+import org.btblocker.app.metrics.MetricsSettings;
 import org.btblocker.netfilter.nfqueue.QueueConfig;
 
 import com.typesafe.config.Config;
@@ -24,6 +25,9 @@ public final class Settings {
         logLevel(c);
         logFormat(c);
         BanWorker.checkSettings(c);
+        MetricsSettings.from(c);
+        c.getString("detectionLog");
+        c.getString("pluginsDir");
         ConfigChecks.intIn(c, "btblocker", "queue.count", 1, 64);
         QueueConfig.from(root);
     }

@@ -30,11 +30,26 @@ import org.btblocker.api.packet.PacketView;
  * @param provesEndpoints the match came from the flow's own bytes, not from earlier knowledge of an endpoint
  * @param packets        packets of the flow seen up to and including the deciding one
  * @param nowNanos       the engine clock at the decision
+ * @param initiatorOpening the first payload bytes the initiator sent (at most
+ *                       {@link Engine.Builder#OPENING_BYTES}), or null unless the engine was built with
+ *                       {@link Engine.Builder#captureOpenings(boolean)}
+ * @param responderOpening the same for the responder
  */
 public record Decision(int protocol, long initiatorHi, long initiatorLo, int initiatorPort,
                        long responderHi, long responderLo, int responderPort, boolean blocked, String detector,
                        String reason, Direction offender, boolean bidirectional, boolean offenderVerified,
-                       boolean provesEndpoints, int packets, long nowNanos) {
+                       boolean provesEndpoints, int packets, long nowNanos, byte[] initiatorOpening,
+                       byte[] responderOpening) {
+
+    /** A decision without captured openings. */
+    public Decision(int protocol, long initiatorHi, long initiatorLo, int initiatorPort, long responderHi,
+                    long responderLo, int responderPort, boolean blocked, String detector, String reason,
+                    Direction offender, boolean bidirectional, boolean offenderVerified, boolean provesEndpoints,
+                    int packets, long nowNanos) {
+        this(protocol, initiatorHi, initiatorLo, initiatorPort, responderHi, responderLo, responderPort, blocked,
+                detector, reason, offender, bidirectional, offenderVerified, provesEndpoints, packets, nowNanos, null,
+                null);
+    }
 
     /** {@code "tcp"} or {@code "udp"}. */
     public String protocolName() {

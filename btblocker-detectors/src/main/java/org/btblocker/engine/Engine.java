@@ -98,7 +98,8 @@ public final class Engine {
         this.listener = b.listener;
         this.reportAllowed = b.reportAllowed;
         DetectorSet set = setup.newDetectorSet();
-        this.table = new FlowTable(b.initialFlows, setup.settings.maxFlows(), set.slotsPerFlow);
+        this.table = new FlowTable(b.initialFlows, setup.settings.maxFlows(), set.slotsPerFlow,
+                b.captureOpenings ? Builder.OPENING_BYTES : 0);
         this.cursor = new FlowCursor(table, endpoints, stats);
         apply(setup, set);
     }
@@ -231,6 +232,9 @@ public final class Engine {
                                 long nowNanos) {
         DetectorSet set = detectors;
         int payload = packet.payloadLength();
+        if (table.openingBytes > 0 && payload > 0) {
+            captureOpening(i, packet, fromInitiator ? 0 : 1, payload);
+        }
         int live = table.liveDetectors[i] & (payload > 0 ? -1 : set.emptyPacketMask);
         FlowCursor flow = cursor.point(i, packet, fromInitiator, sourceVerified, nowNanos);
         while (live != 0) {
@@ -266,6 +270,17 @@ public final class Engine {
             }
         }
         return Action.ACCEPT;
+    }
+
+    /** Appends the packet's first payload bytes to its direction's opening, until that holds OPENING_BYTES. */
+    private void captureOpening(int i, PacketView packet, int direction, int payload) {
+        int k = 2 * i + direction;
+        int have = table.openingLength[k];
+        int n = Math.min(payload, table.openingBytes - have);
+        if (n > 0) {
+            packet.buffer().get(packet.payloadOffset(), table.openings, k * table.openingBytes + have, n);
+            table.openingLength[k] = (byte) (have + n);
+        }
     }
 
     /**
@@ -411,14 +426,26 @@ public final class Engine {
         boolean initiatorIsA = (table.flags[i] & FlowTable.INITIATOR_IS_A) != 0;
         int portA = table.ports[i] >>> 16, portB = table.ports[i] & 0xffff;
         int packetCount = table.packets[2 * i] + table.packets[2 * i + 1];
+        byte[] initiatorOpening = opening(i, 0);
+        byte[] responderOpening = opening(i, 1);
         if (initiatorIsA) {
             return new Decision(table.protocol[i], table.aHi[i], table.aLo[i], portA, table.bHi[i], table.bLo[i],
                     portB, blocked, detector, reason, offender, bidirectional, offenderVerified, provesEndpoints,
-                    packetCount, nowNanos);
+                    packetCount, nowNanos, initiatorOpening, responderOpening);
         }
         return new Decision(table.protocol[i], table.bHi[i], table.bLo[i], portB, table.aHi[i], table.aLo[i], portA,
                 blocked, detector, reason, offender, bidirectional, offenderVerified, provesEndpoints, packetCount,
-                nowNanos);
+                nowNanos, initiatorOpening, responderOpening);
+    }
+
+    /** A copy of one direction's captured opening (once per decided flow), or null when not capturing. */
+    private byte[] opening(int i, int direction) {
+        if (table.openingBytes == 0) {
+            return null;
+        }
+        int k = 2 * i + direction;
+        return java.util.Arrays.copyOfRange(table.openings, k * table.openingBytes,
+                k * table.openingBytes + table.openingLength[k]);
     }
 
     private long idleNanos(int i) {
@@ -479,7 +506,11 @@ public final class Engine {
 
     /** Builds an {@link Engine}: settings are read and every detector is created here, eagerly. */
     public static final class Builder {
+        /** Payload bytes kept per direction by {@link #captureOpenings(boolean)}. */
+        public static final int OPENING_BYTES = 64;
+
         private final Config root;
+        private boolean captureOpenings;
         private DecisionListener listener;
         private boolean reportAllowed;
         private ClassLoader classLoader = Engine.class.getClassLoader();
@@ -528,6 +559,16 @@ public final class Engine {
          */
         public Builder endpoints(EndpointMemory endpoints) {
             this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+            return this;
+        }
+
+        /**
+         * Keep the first {@link #OPENING_BYTES} payload bytes of each direction of every flow being inspected (a
+         * byte column of the flow table: no allocation per packet) and hand copies of them to the listener in each
+         * {@link Decision} (for the daemon's detection log and false-positive reports).
+         */
+        public Builder captureOpenings(boolean captureOpenings) {
+            this.captureOpenings = captureOpenings;
             return this;
         }
 

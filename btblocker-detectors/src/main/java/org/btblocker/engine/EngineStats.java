@@ -127,5 +127,23 @@ public final class EngineStats {
         public long flowsAllowed() {
             return allowedWhitelist + allowedAllowlist + allowedNoDetector + allowedMaxPackets;
         }
+
+        /**
+         * The counters of this (an earlier engine of the same queue) and {@code later} added up, with the flows
+         * in the table of {@code later}: a queue restarted with a fresh engine keeps counting where it stopped, so
+         * counters never go backwards within one process.
+         */
+        public Snapshot plus(Snapshot later) {
+            Map<String, Long> sum = new LinkedHashMap<>(detections);
+            later.detections.forEach((k, v) -> sum.merge(k, v, Long::sum));
+            return new Snapshot(packets + later.packets, flowsCreated + later.flowsCreated,
+                    flowsBlocked + later.flowsBlocked, allowedWhitelist + later.allowedWhitelist,
+                    allowedAllowlist + later.allowedAllowlist, allowedNoDetector + later.allowedNoDetector,
+                    allowedMaxPackets + later.allowedMaxPackets, retiredIdle + later.retiredIdle,
+                    evicted + later.evicted, detectorErrors + later.detectorErrors,
+                    claimsRefused + later.claimsRefused, reconfigured + later.reconfigured,
+                    unverifiedPackets + later.unverifiedPackets, midStreamFlows + later.midStreamFlows,
+                    later.activeFlows, Map.copyOf(sum));
+        }
     }
 }

@@ -51,8 +51,21 @@ final class FlowTable {
     int[] nextSeq;        // [2 * i + direction]: next TCP sequence number of that direction's stream
     byte[] decidedBy;     // detector index + 1 for decided flows, 0 when none
     long[] slots;         // [slotsPerFlow * i + detector slot base + n]
+    /** With {@link #openingBytes} > 0: the first payload bytes of each direction, [(2 * i + direction) * n ..]. */
+    byte[] openings;
+    byte[] openingLength; // [2 * i + direction]
+    final int openingBytes;
 
     FlowTable(int initialCapacity, int maxFlows, int slotsPerFlow) {
+        this(initialCapacity, maxFlows, slotsPerFlow, 0);
+    }
+
+    /** A table that also keeps the first {@code openingBytes} (at most 127) payload bytes of each direction. */
+    FlowTable(int initialCapacity, int maxFlows, int slotsPerFlow, int openingBytes) {
+        if (openingBytes < 0 || openingBytes > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("openingBytes must be 0..127: " + openingBytes);
+        }
+        this.openingBytes = openingBytes;
         if (maxFlows < 2) {
             throw new IllegalArgumentException("maxFlows must be >= 2: " + maxFlows);
         }
@@ -66,6 +79,7 @@ final class FlowTable {
     private FlowTable(FlowTable template, int newCapacity) {
         this.maxCapacity = template.maxCapacity;
         this.slotsPerFlow = template.slotsPerFlow;
+        this.openingBytes = template.openingBytes;
         this.seed = template.seed;
         allocate(newCapacity);
     }
@@ -91,6 +105,8 @@ final class FlowTable {
         nextSeq = new int[2 * newCapacity];
         decidedBy = new byte[newCapacity];
         slots = new long[Math.max(1, slotsPerFlow * newCapacity)];
+        openings = new byte[2 * openingBytes * newCapacity];
+        openingLength = new byte[openingBytes > 0 ? 2 * newCapacity : 0];
     }
 
     /** The most entries the table holds before it evicts. */
@@ -234,6 +250,12 @@ final class FlowTable {
         nextSeq[2 * to + 1] = src.nextSeq[2 * from + 1];
         decidedBy[to] = src.decidedBy[from];
         System.arraycopy(src.slots, from * slotsPerFlow, slots, to * slotsPerFlow, slotsPerFlow);
+        if (openingBytes > 0) {
+            System.arraycopy(src.openings, 2 * from * openingBytes, openings, 2 * to * openingBytes,
+                    2 * openingBytes);
+            openingLength[2 * to] = src.openingLength[2 * from];
+            openingLength[2 * to + 1] = src.openingLength[2 * from + 1];
+        }
     }
 
     private void clear(int i) {
@@ -247,6 +269,9 @@ final class FlowTable {
         nextSeq[2 * i] = nextSeq[2 * i + 1] = 0;
         decidedBy[i] = 0;
         Arrays.fill(slots, i * slotsPerFlow, (i + 1) * slotsPerFlow, 0L);
+        if (openingBytes > 0) {
+            openingLength[2 * i] = openingLength[2 * i + 1] = 0;  // the bytes past a length are never read
+        }
     }
 
     /**
@@ -270,6 +295,7 @@ final class FlowTable {
         Arrays.fill(nextSeq, 0);
         Arrays.fill(decidedBy, (byte) 0);
         Arrays.fill(slots, 0L);
+        Arrays.fill(openingLength, (byte) 0);
         size = 0;
     }
 
@@ -305,5 +331,7 @@ final class FlowTable {
         nextSeq = bigger.nextSeq;
         decidedBy = bigger.decidedBy;
         slots = bigger.slots;
+        openings = bigger.openings;
+        openingLength = bigger.openingLength;
     }
 }

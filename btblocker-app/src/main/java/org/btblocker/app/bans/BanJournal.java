@@ -177,9 +177,11 @@ public final class BanJournal implements AutoCloseable {
         return true;
     }
 
-    /** An address literal (never a hostname lookup), or null. */
-    static InetAddress parseAddress(String text) {
-        if (text.isEmpty() || !(text.indexOf(':') >= 0 || text.matches("[0-9.]{7,15}"))) {
+    /** An IPv4 or IPv6 address literal (never a host name looked up), or null: the one parser of addresses. */
+    public static InetAddress parseAddress(String text) {
+        boolean v4 = text.matches("(\\d{1,3}\\.){3}\\d{1,3}");
+        boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+        if (!v4 && !v6) {
             return null;
         }
         try {

@@ -97,6 +97,7 @@ public final class BanWorker implements DecisionListener, BanFeed, AutoCloseable
     private final Map<String, SinkLane> lanes = new LinkedHashMap<>();
     private Instant nextReconcile;
     private Map<String, Long> savedMarks = Map.of();
+    private DetectionLog detectionLog;
 
     private final AtomicLong decisions = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -212,6 +213,52 @@ public final class BanWorker implements DecisionListener, BanFeed, AutoCloseable
     public CompletableFuture<BanJournal.Entry> add(InetAddress address, Duration duration, String reason) {
         return submit(w -> w.operatorBan(new BanRequest(address, duration == null ? w.settings.duration() : duration,
                 "operator", reason, BanRequest.Origin.OPERATOR)));
+    }
+
+    /**
+     * Bans many addresses by hand in one go ({@code btblocker bans import}); a null duration means
+     * {@code banDuration}. Allowlisted addresses are skipped.
+     *
+     * @return how many were banned
+     */
+    public CompletableFuture<Integer> addAll(List<InetAddress> addresses, List<Duration> durations, String detector,
+                                             String reason) {
+        List<InetAddress> a = List.copyOf(addresses);
+        List<Duration> d = new ArrayList<>(durations);
+        return submit(w -> {
+            int n = 0;
+            for (int i = 0; i < a.size(); i++) {
+                if (w.settings.allowlist().contains(a.get(i))) {
+                    continue;
+                }
+                Duration duration = d.get(i) == null ? w.settings.duration() : d.get(i);
+                BanRequest request = new BanRequest(a.get(i), duration, detector, reason, BanRequest.Origin.OPERATOR);
+                BanJournal.Entry e = w.journal.ban(request);
+                for (SinkLane lane : w.lanes.values()) {
+                    lane.ban(e.seq(), request);
+                }
+                n++;
+            }
+            w.operatorChanges.addAndGet(n);
+            w.activeBans = w.journal.active(w.clock.instant()).size();
+            return n;
+        });
+    }
+
+    /**
+     * Makes {@code log} (null: none) the detection log every BLOCK decision is written to, on the worker thread.
+     * The caller closes the one it replaces.
+     */
+    public CompletableFuture<Void> useDetectionLog(DetectionLog log) {
+        return submit(w -> {
+            w.detectionLog = log;
+            return null;
+        });
+    }
+
+    /** {@code banDuration} in force. */
+    public CompletableFuture<Duration> banDuration() {
+        return submit(w -> w.settings.duration());
     }
 
     /** Lifts a ban by hand ({@code btblocker bans del}); completes with false when it was not banned. */
@@ -349,6 +396,9 @@ public final class BanWorker implements DecisionListener, BanFeed, AutoCloseable
             notBanned.incrementAndGet();
         }
         String ban = plan.addresses().isEmpty() ? "none (" + plan.skipped() + ")" : banned.toString();
+        if (detectionLog != null) {
+            detectionLog.offer(d, settings.monitorOnly() ? "monitor" : "block", ban, clock.instant());
+        }
         log.atInfo()
                 .addKeyValue("action", settings.monitorOnly() ? "monitor" : "block")
                 .addKeyValue("proto", d.protocolName())

@@ -1,19 +1,23 @@
 package org.btblocker.app.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 
-import org.btblocker.api.ban.BanEntry;
-import org.btblocker.api.ban.BanException;
-import org.btblocker.api.ban.BanSink;
-import org.btblocker.api.packet.Addresses;
-import org.btblocker.api.ban.BanFeed;
-import org.btblocker.app.bans.ConfiguredSinks;
+import org.btblocker.api.ban.BanDurations;
+import org.btblocker.app.bans.BanJournal;
+import org.btblocker.app.control.BanLine;
+import org.btblocker.app.control.IpsetSaveFormat;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
 
@@ -22,24 +26,26 @@ import com.typesafe.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code btblocker bans}: the bans in place now, read back from the configured ban sink ({@code btblocker.banSink}),
- * one line per address with the time it has left, then a count.
+ * {@code btblocker bans [list | add ADDR [--duration D] | del ADDR | export | import FILE]}: the ban list, through
+ * the running daemon (its control socket) or, with none running, on the ban journal. {@code bans} alone lists.
  */
-@Command(name = "bans", description = "List the addresses banned now and the time each ban has left.",
-    footer = {"", "Reads the first sink of btblocker.banSinks that can list its bans (ipset or nftables); creates "
-        + "nothing. Needs root (CAP_NET_ADMIN).",
-        "", "Exit status: 0 listed, 1 the sink cannot be read (one line says why), 2 invalid configuration."})
+@Command(name = "bans", mixinStandardHelpOptions = true,
+    description = "List, add, lift, export and import bans (alone: list).",
+    subcommands = {BansCommand.ListBans.class, BansCommand.AddBan.class, BansCommand.DelBan.class,
+        BansCommand.ExportBans.class, BansCommand.ImportBans.class},
+    footer = {"", "With a daemon running, every change goes through it (runtimeDirectory/control.sock) and reaches "
+        + "every ban sink at once. Without one, the ban journal (stateDirectory/bans.journal) is read and changed "
+        + "under the instance lock; the next start restores it into the sinks. No set is ever created. Needs root.",
+        "", "Exit status: 0 done, 1 the daemon or journal could not be reached (one line says why), 2 bad input."})
 final class BansCommand implements Callable<Integer> {
 
-    /** Opens the configured sink to read existing bans (creating nothing); the first listable sink outside tests. */
-    @FunctionalInterface
-    interface SinkFactory {
-        /** @throws UserException one line, when the sink cannot be opened */
-        BanSink create(Config root);
-    }
+    /** How a subcommand reaches the bans; tests pass one over a temporary journal. */
+    static BiFunction<Config, ClassLoader, BanAccess> access = BanAccess::open;
 
     @Mixin
     ConfigOptions configOptions;
@@ -47,77 +53,222 @@ final class BansCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final SinkFactory sinks;
-
-    BansCommand() {
-        this(BansCommand::openListableSink);
-    }
-
-    BansCommand(SinkFactory sinks) {
-        this.sinks = sinks;
-    }
-
     @Override
     public Integer call() {
-        Config root = configOptions.load();
-        List<BanEntry> bans;
-        try (BanSink sink = sinks.create(root)) {
-            bans = new ArrayList<>(sink.list());
-        } catch (BanException e) {
-            throw new UserException(ExitCodes.RUNTIME, "listing the bans of " + root.getStringList(
-                "btblocker.banSinks") + " failed: " + e.getMessage(), e);
+        return list(configOptions, spec);
+    }
+
+    static int list(ConfigOptions options, CommandSpec spec) {
+        Config root = options.load();
+        try (BanAccess bans = access.apply(root, options.classLoader())) {
+            List<BanLine> lines = bans.list();
+            PrintWriter out = spec.commandLine().getOut();
+            format(lines).forEach(out::println);
+            out.flush();
+            note(spec, bans);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        for (String line : format(bans)) {
-            out.println(line);
-        }
-        out.flush();
         return ExitCodes.OK;
     }
 
-    /** The first configured sink that can list its bans, opened without creating anything. */
-    static BanSink openListableSink(Config root) {
-        ConfiguredSinks configured = ConfiguredSinks.configure(root, BansCommand.class.getClassLoader(),
-            BanFeed.NONE);
-        for (ConfiguredSinks.ConfiguredSink s : configured.sinks()) {
-            BanSink sink;
-            try {
-                sink = s.setup().openExisting();
-            } catch (BanException e) {
-                throw new UserException(ExitCodes.RUNTIME, "ban sink " + s.name() + ": " + e.getMessage(), e);
-            }
-            if (sink.canList()) {
-                return sink;
-            }
-            sink.close();
+    private static void note(CommandSpec spec, BanAccess bans) {
+        String note = bans.note();
+        if (note != null) {
+            spec.commandLine().getErr().println("btblocker: " + note);
+            spec.commandLine().getErr().flush();
         }
-        throw new UserException(ExitCodes.RUNTIME, "none of btblocker.banSinks " + configured.names()
-            + " can list its bans");
     }
 
     /**
-     * The listing: one line per ban, IPv4 before IPv6, each in address order, addresses padded to one column, then
-     * the count.
+     * The listing: one line per ban, IPv4 before IPv6, each in address order, columns aligned, then the count:
+     * {@code 10.0.0.2  17995 s left  handshake: BEP 3 handshake}.
      */
-    static List<String> format(List<BanEntry> bans) {
-        List<BanEntry> sorted = new ArrayList<>(bans);
-        sorted.sort(Comparator.comparing((BanEntry e) -> e.address().getAddress().length)
-            .thenComparing((x, y) -> Arrays.compareUnsigned(x.address().getAddress(), y.address().getAddress())));
-        List<String> names = new ArrayList<>();
+    static List<String> format(List<BanLine> bans) {
+        List<BanLine> sorted = new ArrayList<>(bans);
+        sorted.sort(Comparator.comparing(BansCommand::sortKey, Arrays::compareUnsigned));
         int width = 0;
-        for (BanEntry e : sorted) {
-            InetAddress a = e.address();
-            String name = Addresses.formatAddress(Addresses.hi(a), Addresses.lo(a));
-            names.add(name);
-            width = Math.max(width, name.length());
+        int leftWidth = 0;
+        for (BanLine b : sorted) {
+            width = Math.max(width, b.address().length());
+            leftWidth = Math.max(leftWidth, String.valueOf(b.secondsLeft()).length());
         }
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            BanEntry e = sorted.get(i);
-            String left = e.remaining().isZero() ? "no timeout" : e.remaining().getSeconds() + " s left";
-            lines.add(String.format("%-" + width + "s  %s", names.get(i), left));
+        for (BanLine b : sorted) {
+            String why = b.reason().isEmpty() ? b.detector() : b.detector() + ": " + b.reason();
+            lines.add(String.format("%-" + width + "s  %" + leftWidth + "d s left  %s", b.address(), b.secondsLeft(),
+                why));
         }
         lines.add(sorted.size() == 1 ? "1 ban" : sorted.size() + " bans");
         return lines;
+    }
+
+    private static byte[] sortKey(BanLine b) {
+        InetAddress a = BanJournal.parseAddress(b.address());
+        byte[] raw = a == null ? new byte[0] : a.getAddress();
+        byte[] key = new byte[17];
+        key[0] = (byte) raw.length;                 // IPv4 (4) before IPv6 (16)
+        System.arraycopy(raw, 0, key, 1, raw.length);
+        return key;
+    }
+
+    static InetAddress address(String text) {
+        InetAddress a = BanJournal.parseAddress(text.strip());
+        if (a == null) {
+            throw new UserException(ExitCodes.CONFIG, "\"" + text + "\" is not an IP address (IPv4 or IPv6, no "
+                + "host names)");
+        }
+        return a;
+    }
+
+    /** {@code bans list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = "The bans in force and the time each has left.")
+    static final class ListBans implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return list(configOptions, spec);
+        }
+    }
+
+    /** {@code bans add ADDR [--duration D]}. */
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Ban an address now (for banDuration, or --duration).")
+    static final class AddBan implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ADDR", description = "an IPv4 or IPv6 address")
+        String addr;
+
+        @Option(names = "--duration", paramLabel = "D", description = "seconds (18000) or a duration (\"5h\", "
+            + "\"30m\"); default: btblocker.banDuration")
+        String duration;
+
+        @Override
+        public Integer call() {
+            InetAddress a = address(addr);
+            Duration d = null;
+            if (duration != null) {
+                long s = BanDurations.parseSeconds(duration);
+                if (s <= 0 || s > BanDurations.MAX_SECONDS) {
+                    throw new UserException(ExitCodes.CONFIG, "--duration: expected seconds (18000) or a duration "
+                        + "(\"5h\") between 1 s and " + BanDurations.MAX_SECONDS + " s, got \"" + duration + "\"");
+                }
+                d = Duration.ofSeconds(s);
+            }
+            Config root = configOptions.load();
+            try (BanAccess bans = access.apply(root, configOptions.classLoader())) {
+                BanLine b = bans.add(a, d, "added by hand");
+                spec.commandLine().getOut().println("banned " + b.address() + " for " + b.secondsLeft() + " s");
+                spec.commandLine().getOut().flush();
+                note(spec, bans);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code bans del ADDR}. */
+    @Command(name = "del", mixinStandardHelpOptions = true,
+        description = "Lift the ban of an address now.")
+    static final class DelBan implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ADDR", description = "an IPv4 or IPv6 address")
+        String addr;
+
+        @Override
+        public Integer call() {
+            InetAddress a = address(addr);
+            Config root = configOptions.load();
+            try (BanAccess bans = access.apply(root, configOptions.classLoader())) {
+                boolean removed = bans.remove(a);
+                spec.commandLine().getOut().println(removed ? "unbanned " + BanLine.format(a)
+                    : BanLine.format(a) + " was not banned");
+                spec.commandLine().getOut().flush();
+                note(spec, bans);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code bans export}: ipset save format on stdout. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Print the bans in `ipset save` format (for backups and ipset restore).")
+    static final class ExportBans implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Config root = configOptions.load();
+            try (BanAccess bans = access.apply(root, configOptions.classLoader())) {
+                List<BanLine> lines = new ArrayList<>(bans.list());
+                lines.sort(Comparator.comparing(BansCommand::sortKey, Arrays::compareUnsigned));
+                PrintWriter out = spec.commandLine().getOut();
+                IpsetSaveFormat.write(root.getString("btblocker.ipsetName"), lines).forEach(out::println);
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code bans import FILE}: the add lines of an {@code ipset save} (or {@code bans export}) file. */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Ban every address of an `ipset save` file (- for stdin), with its "
+        + "timeout, or banDuration when it has none.")
+    static final class ImportBans implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "the file, or - for standard input")
+        String file;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> text;
+            if (file.equals("-")) {
+                text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            } else {
+                Path p = Path.of(file);
+                if (!Files.isRegularFile(p)) {
+                    throw new UserException(ExitCodes.CONFIG, file + ": no such file");
+                }
+                text = Files.readAllLines(p, StandardCharsets.UTF_8);
+            }
+            IpsetSaveFormat.Parsed parsed = IpsetSaveFormat.parse(text);
+            PrintWriter err = spec.commandLine().getErr();
+            for (String problem : parsed.problems()) {
+                err.println("btblocker: " + file + ": " + problem + " (skipped)");
+            }
+            err.flush();
+            Config root = configOptions.load();
+            try (BanAccess bans = access.apply(root, configOptions.classLoader())) {
+                int n = bans.addAll(parsed.entries());
+                spec.commandLine().getOut().println("imported " + n + (n == 1 ? " ban" : " bans") + " from " + file
+                    + (parsed.entries().size() > n ? " (" + (parsed.entries().size() - n) + " allowlisted, not "
+                    + "banned)" : "") + "; " + parsed.skipped() + " other lines skipped");
+                spec.commandLine().getOut().flush();
+                note(spec, bans);
+            }
+            return ExitCodes.OK;
+        }
     }
 }

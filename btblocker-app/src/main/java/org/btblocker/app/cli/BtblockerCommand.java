@@ -30,6 +30,7 @@ public final class BtblockerCommand implements Callable<Integer> {
         cl.addSubcommand(new RunCommand());
         cl.addSubcommand(new FirewallCommand());
         cl.addSubcommand(new BansCommand());
+        cl.addSubcommand(new StatusCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;

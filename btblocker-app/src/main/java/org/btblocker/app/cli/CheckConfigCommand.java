@@ -30,7 +30,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         Config root = configOptions.load();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("configuration OK: " + Daemon.check(root, getClass().getClassLoader()));
+        out.println("configuration OK: " + Daemon.check(root, configOptions.classLoader()));
         out.flush();
         return 0;
     }

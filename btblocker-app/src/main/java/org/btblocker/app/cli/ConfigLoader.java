@@ -27,6 +27,13 @@ final class ConfigLoader {
      * @param sets {@code KEY=VALUE} overrides; VALUE is a HOCON value ({@code []}, {@code "5h"}, {@code {a=1}})
      */
     static Config load(Path file, List<String> sets) {
+        return load(file, sets, ConfigLoader.class.getClassLoader());
+    }
+
+    /**
+     * The same, with the {@code reference.conf}s {@code loader} sees (plugins ship their defaults in theirs).
+     */
+    static Config load(Path file, List<String> sets, ClassLoader loader) {
         Config overrides = ConfigFactory.empty();
         for (String set : sets) {
             overrides = set(overrides, set);
@@ -43,7 +50,7 @@ final class ConfigLoader {
             }
         }
         try {
-            return overrides.withFallback(fromFile).withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+            return overrides.withFallback(fromFile).withFallback(ConfigFactory.defaultReferenceUnresolved(loader)).resolve();
         } catch (ConfigException e) {
             throw new UserException(ExitCodes.CONFIG, e.getMessage(), e);
         }

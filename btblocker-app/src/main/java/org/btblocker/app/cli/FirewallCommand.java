@@ -43,7 +43,7 @@ final class FirewallCommand implements Callable<Integer> {
             var root = configOptions.load();
             PrintWriter out = spec.commandLine().getOut();
             out.print(FirewallPlan.of(FirewallSettings.from(root.getConfig("btblocker"), ConfiguredSinks.configure(root,
-                getClass().getClassLoader(), BanFeed.NONE).enforcements())).print());
+                configOptions.classLoader(), BanFeed.NONE).enforcements())).print());
             out.flush();
             return 0;
         }

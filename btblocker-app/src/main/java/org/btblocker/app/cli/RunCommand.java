@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
         handle("TERM", stopRequested::countDown);
         handle("INT", stopRequested::countDown);
         handle("HUP", reloadRequested::release);
-        Daemon daemon = Daemon.start(configOptions::load, getClass().getClassLoader());
+        Daemon daemon = Daemon.start(configOptions::load, configOptions.classLoader());
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "btblocker-shutdown"));
         Thread reloader = new Thread(() -> {
             while (true) {

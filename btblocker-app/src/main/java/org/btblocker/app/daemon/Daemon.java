@@ -20,8 +20,13 @@ import org.btblocker.api.ban.BanSink;
 import org.btblocker.app.bans.BanJournal;
 import org.btblocker.app.bans.BanWorker;
 import org.btblocker.app.bans.ConfiguredSinks;
+import org.btblocker.app.bans.DetectionLog;
+import org.btblocker.app.control.ControlCommands;
+import org.btblocker.app.control.ControlServer;
 import org.btblocker.app.errors.ExitCodes;
 import org.btblocker.app.errors.UserException;
+import org.btblocker.app.metrics.MetricsServer;
+import org.btblocker.app.metrics.MetricsSettings;
 import org.btblocker.engine.EndpointMemory;
 import org.btblocker.netfilter.firewall.FirewallException;
 import org.btblocker.netfilter.firewall.FirewallManager;
@@ -80,6 +85,9 @@ public final class Daemon implements AutoCloseable {
     private QueueSet queues;
     private FirewallPlan installedPlan;
     private ScheduledExecutorService supervisor;
+    private MetricsServer metrics;
+    private ControlServer control;
+    private DetectionLog detectionLog;
     private volatile DaemonStats stats;
     private volatile Throwable fatal;
     private long reloadsOk;
@@ -139,15 +147,22 @@ public final class Daemon implements AutoCloseable {
             }
         }
         FirewallManager.hostWarnings(snapshot.firewall()).forEach(w -> log.warn("{}", w));
+        MetricsSettings metricsSettings = MetricsSettings.from(root.getConfig("btblocker"));
+        if (metricsSettings.enabled()) {
+            metrics = MetricsServer.start(metricsSettings, this::stats);   // a busy port fails before anything else
+        }
         endpoints = EndpointMemory.from(root);
         journal = BanJournal.open(snapshot.stateDirectory(), clock);
         banWorker = BanWorker.create(root.getConfig("btblocker"), journal, clock).start();
+        detectionLog = DetectionLog.open(root.getString("btblocker.detectionLog"));
+        await(banWorker.useDetectionLog(detectionLog), "handing the detection log to the ban worker");
         snapshot = RuntimeSnapshot.build(1, root, loader, banWorker);
         published = new RuntimeSnapshot.Published(snapshot);
 
         Map<ConfiguredSinks.ConfiguredSink, BanSink> sinks = openSinks(snapshot.sinks(), Map.of());
         openSinks.putAll(sinks);
         await(banWorker.useSinks(byName(openSinks)), "handing the sinks to the ban worker");
+        control = startControl(snapshot.runtimeDirectory());
 
         queues = QueueSet.bind(published, endpoints, banWorker, QueueService::start, supervision(root));
 
@@ -190,10 +205,23 @@ public final class Daemon implements AutoCloseable {
     public static String check(Config root, ClassLoader loader) {
         RuntimeSnapshot s = RuntimeSnapshot.build(1, root, loader, org.btblocker.api.ban.BanFeed.NONE);
         supervision(root);
+        MetricsSettings metrics = MetricsSettings.from(root.getConfig("btblocker"));
+        String detectionLog = root.getString("btblocker.detectionLog");
         return "detectors " + s.engine().detectorNames() + ", queueNum " + s.queue().queueNum()
                 + (s.queueCount() > 1 ? " (" + s.queueCount() + " queues)" : "") + ", interfaces "
                 + s.firewall().interfaces() + ", banSinks " + s.sinks().names() + ", banDuration "
-                + root.getString("btblocker.banDuration") + (s.monitorOnly() ? ", monitorOnly" : "");
+                + root.getString("btblocker.banDuration") + (s.monitorOnly() ? ", monitorOnly" : "") + ", metrics "
+                + (metrics.enabled() ? "on " + metrics.endpoint() : "off")
+                + (detectionLog.isBlank() ? "" : ", detectionLog " + detectionLog);
+    }
+
+    private ControlServer startControl(java.nio.file.Path runtimeDirectory) {
+        try {
+            return ControlServer.start(runtimeDirectory, new ControlCommands(this::stats, banWorker, clock));
+        } catch (java.io.IOException e) {
+            throw new UserException(ExitCodes.RUNTIME, "btblocker.runtimeDirectory " + runtimeDirectory
+                    + ": cannot make the control socket " + ControlServer.SOCKET + " (" + e.getMessage() + ")", e);
+        }
     }
 
     private static QueueSet.Supervision supervision(Config root) {
@@ -264,6 +292,7 @@ public final class Daemon implements AutoCloseable {
         lastReload = clock.instant();
         RuntimeSnapshot current = published.get();
         Map<ConfiguredSinks.ConfiguredSink, BanSink> sinks = Map.of();
+        DetectionLog newLog = detectionLog;
         try {
             RuntimeSnapshot next = RuntimeSnapshot.build(current.generation() + 1, configSource.get(), loader,
                     banWorker);
@@ -274,6 +303,16 @@ public final class Daemon implements AutoCloseable {
             if (!next.runtimeDirectory().equals(current.runtimeDirectory())) {
                 restartOnly.add("btblocker.runtimeDirectory");
             }
+            if (!MetricsSettings.from(next.root().getConfig("btblocker")).equals(
+                    MetricsSettings.from(current.root().getConfig("btblocker")))) {
+                restartOnly.add("btblocker.metrics");
+            }
+            String logPath = next.root().getString("btblocker.detectionLog");
+            boolean logChanged = !logPath.equals(current.root().getString("btblocker.detectionLog"));
+            if (logChanged && current.root().getString("btblocker.detectionLog").isBlank()) {
+                restartOnly.add("btblocker.detectionLog (the flows' first bytes)");
+            }
+            newLog = logChanged ? DetectionLog.open(logPath) : detectionLog;
             sinks = openSinks(next.sinks(), openSinks);
             if (next.queuesDifferFrom(current)) {
                 // the same numbers cannot be bound twice: old ones go first; meanwhile --queue-bypass lets packets pass
@@ -288,6 +327,13 @@ public final class Daemon implements AutoCloseable {
             published.set(next);
             await(banWorker.reconfigure(next.root().getConfig("btblocker")), "reconfiguring the ban worker");
             await(banWorker.useSinks(byName(sinks)), "handing the sinks to the ban worker");
+            if (newLog != detectionLog) {
+                await(banWorker.useDetectionLog(newLog), "handing the detection log to the ban worker");
+                if (detectionLog != null) {
+                    detectionLog.close();
+                }
+                detectionLog = newLog;
+            }
             openSinks.clear();
             openSinks.putAll(sinks);
             reloadsOk++;
@@ -300,6 +346,9 @@ public final class Daemon implements AutoCloseable {
             // sinks this reload opened and nobody took over
             List<BanSink> kept = new ArrayList<>(openSinks.values());
             sinks.values().stream().filter(v -> kept.stream().noneMatch(k -> k == v)).forEach(BanSink::close);
+            if (newLog != null && newLog != detectionLog) {
+                newLog.close();
+            }
             reloadsFailed++;
             lastReloadResult = e.getMessage();
             log.error("reload refused, the running configuration stays in force: {}", e.getMessage());
@@ -525,6 +574,12 @@ public final class Daemon implements AutoCloseable {
         if (rulesetWatch != null) {
             rulesetWatch.close();
         }
+        if (control != null) {
+            control.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         if (installedPlan != null) {
             try {
                 firewallManager.remove(installedPlan);
@@ -545,6 +600,9 @@ public final class Daemon implements AutoCloseable {
             banWorker.close();
         } else {
             openSinks.values().forEach(BanSink::close);
+        }
+        if (detectionLog != null) {
+            detectionLog.close();
         }
         if (journal != null) {
             journal.close();

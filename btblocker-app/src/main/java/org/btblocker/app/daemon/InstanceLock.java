@@ -19,7 +19,7 @@ import org.btblocker.app.errors.UserException;
  * daemons in different namespaces never collide), holding the owner's PID. The kernel releases it when the process
  * dies, even by {@code kill -9}, so a stale file never blocks a restart.
  */
-final class InstanceLock implements AutoCloseable {
+public final class InstanceLock implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
@@ -37,7 +37,7 @@ final class InstanceLock implements AutoCloseable {
      * @throws UserException exit 1, naming the PID that holds it, when another daemon runs in this namespace; or
      *         naming the directory when it cannot be created
      */
-    static InstanceLock acquire(Path runtimeDirectory) {
+    public static InstanceLock acquire(Path runtimeDirectory) {
         Path file = runtimeDirectory.resolve("netns-" + netnsId() + ".lock");
         try {
             Files.createDirectories(runtimeDirectory);
@@ -74,7 +74,7 @@ final class InstanceLock implements AutoCloseable {
     }
 
     /** The lock file. */
-    Path file() {
+    public Path file() {
         return file;
     }
 

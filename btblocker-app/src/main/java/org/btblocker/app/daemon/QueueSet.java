@@ -11,6 +11,8 @@ import org.btblocker.app.errors.UserException;
 import org.btblocker.engine.DecisionListener;
 import org.btblocker.engine.EndpointMemory;
 import org.btblocker.engine.Engine;
+import org.btblocker.engine.EngineStats;
+import org.btblocker.netfilter.nfqueue.LatencyHistogram;
 import org.btblocker.netfilter.nfqueue.QueueBindException;
 import org.btblocker.netfilter.nfqueue.QueueConfig;
 import org.btblocker.netfilter.nfqueue.QueueService;
@@ -52,6 +54,9 @@ final class QueueSet implements AutoCloseable {
         long loopsChangedAt;
         boolean stalled;
         QueueStats before = QueueStats.ZERO;
+        /** Counters of this queue's earlier engines and bindings (null before the first restart). */
+        EngineStats.Snapshot engineBefore;
+        LatencyHistogram.Snapshot latencyBefore;
 
         Slot(QueueConfig config) {
             this.config = config;
@@ -116,8 +121,10 @@ final class QueueSet implements AutoCloseable {
     }
 
     private void start(Slot slot) throws QueueBindException {
-        Engine engine = Engine.builder(published.get().root()).setup(published.get().engine()).endpoints(endpoints)
-                .listener(listener).build();
+        RuntimeSnapshot s = published.get();
+        // the detection log wants each decided flow's first bytes; without it the byte column is not allocated
+        Engine engine = Engine.builder(s.root()).setup(s.engine()).endpoints(endpoints).listener(listener)
+                .captureOpenings(!s.root().getString("btblocker.detectionLog").isBlank()).build();
         QueueRuntime runtime = new QueueRuntime(published, engine);
         slot.service = binder.bind(slot.config, runtime);
         slot.runtime = runtime;
@@ -166,7 +173,13 @@ final class QueueSet implements AutoCloseable {
         Throwable cause = dead == null ? null : dead.failure();
         if (dead != null) {
             slot.before = slot.before.plus(dead.stats());
+            slot.latencyBefore = plus(slot.latencyBefore, dead.latency().snapshot());
             dead.close();
+        }
+        if (slot.runtime != null) {
+            EngineStats.Snapshot last = slot.runtime.engine().stats().snapshot();
+            slot.engineBefore = slot.engineBefore == null ? last : slot.engineBefore.plus(last);
+            slot.runtime = null;
         }
         slot.failures.addLast(nowNanos);
         while (!slot.failures.isEmpty() && nowNanos - slot.failures.peekFirst() > supervision.window().toNanos()) {
@@ -198,11 +211,27 @@ final class QueueSet implements AutoCloseable {
             QueueService s = slot.service;
             QueueRuntime r = slot.runtime;
             QueueStats total = slot.before.plus(s == null ? QueueStats.ZERO : s.stats());
+            EngineStats.Snapshot engine = r == null ? slot.engineBefore
+                    : slot.engineBefore == null ? r.engine().stats().snapshot()
+                    : slot.engineBefore.plus(r.engine().stats().snapshot());
+            LatencyHistogram.Snapshot latency = s == null ? slot.latencyBefore
+                    : plus(slot.latencyBefore, s.latency().snapshot());
             out.add(new DaemonStats.Queue(slot.config.queueNum(), s != null && s.isRunning() && !slot.stalled,
-                    slot.restarts, total, r == null ? null : r.engine().stats().snapshot(),
-                    s == null ? null : s.latency().snapshot()));
+                    slot.restarts, total, engine, latency));
         }
         return out;
+    }
+
+    /** Bucket counts and sums added up (either may be null). */
+    static LatencyHistogram.Snapshot plus(LatencyHistogram.Snapshot a, LatencyHistogram.Snapshot b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        long[] counts = a.counts().clone();
+        for (int i = 0; i < counts.length && i < b.counts().length; i++) {
+            counts[i] += b.counts()[i];
+        }
+        return new LatencyHistogram.Snapshot(counts, a.sumNanos() + b.sumNanos());
     }
 
     /** Packets received by every queue over all bindings. */

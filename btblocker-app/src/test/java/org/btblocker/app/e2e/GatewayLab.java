@@ -311,6 +311,25 @@ final class GatewayLab implements AutoCloseable {
         }
     }
 
+    /**
+     * The members of {@code set} once {@code address} is one of them, or as they are after {@code timeout}: a ban
+     * reaches the kernel from its sink's own thread, a moment after the BLOCK line is logged.
+     */
+    java.util.Map<String, Integer> awaitIpsetMember(String set, String address, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.Map<String, Integer> m = ipsetMembers(set);
+        while (!m.containsKey(address) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);                    // polling the kernel's set, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            m = ipsetMembers(set);
+        }
+        return m;
+    }
+
     /** A counter of the gateway's interface {@code iface} (e.g. {@code rx_packets}). */
     long ifaceCounter(String iface, String counter) {
         return Long.parseLong(in(gateway, "cat", "/sys/class/net/" + iface + "/statistics/" + counter).ok().trim());

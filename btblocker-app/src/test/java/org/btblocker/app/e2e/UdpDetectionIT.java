@@ -36,7 +36,8 @@ class UdpDetectionIT extends GatewayLabTest {
         lab.pythonRun(lab.client, "udp_send", GatewayLab.SERVER4_C, "40001", "6883", Wire.dhtGetPeers("ac"));
         assertThat(daemon.awaitErrCount("BLOCK udp .* detector=dht", 3, WAIT).get(2))
             .contains("-> " + GatewayLab.SERVER4_C + ":6883").contains("ban=" + GatewayLab.CLIENT4 + "/600s");
-        assertThat(lab.ipsetMembers("torrent_block")).containsOnlyKeys(GatewayLab.CLIENT4);
+        assertThat(lab.awaitIpsetMember("torrent_block", GatewayLab.CLIENT4, Duration.ofSeconds(5)))
+            .containsOnlyKeys(GatewayLab.CLIENT4);
 
         sink.awaitExit(Duration.ofSeconds(15));
         assertThat(sink.out()).as("no query reached a server").contains("RECEIVED 0");
