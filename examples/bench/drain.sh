@@ -10,6 +10,8 @@
 # (/proc/net/netfilter/nfnetlink_queue, polled every 50 us). Twice: with one fixed 5-tuple, and with every datagram a
 # new flow (full inspection by btblocker). One warm-up round, then ROUNDS (default 5) measured; medians are printed,
 # then the ratios against the C consumer's batch mode. --quick: 2,000 packets, one round (the CI smoke run).
+# BENCH_BASELINE=PATH also measures another build's launcher (e.g. a copy of main's ./btblocker and its
+# btblocker-app/target) in the same run, for a before/after ratio of a change.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -63,8 +65,18 @@ start_btblocker 1 1
 measure btblocker "$SPAWNED"
 stop_pid "$SPAWNED"
 
+if [[ -n ${BENCH_BASELINE:-} ]]; then
+  BTBLOCKER=$BENCH_BASELINE start_btblocker 1 1
+  measure baseline "$SPAWNED"
+  stop_pid "$SPAWNED"
+fi
+
 log "load after: $(load)"
 for kind in fixed new; do
   ratio "drain $kind btblocker/C-batch" "${PPS[$kind.btblocker]}" "${PPS[$kind.C batch]}"
   ratio "drain $kind C-packet/C-batch" "${PPS[$kind.C packet]}" "${PPS[$kind.C batch]}"
+  if [[ -n ${BENCH_BASELINE:-} ]]; then
+    ratio "drain $kind baseline/C-batch" "${PPS[$kind.baseline]}" "${PPS[$kind.C batch]}"
+    ratio "drain $kind btblocker/baseline" "${PPS[$kind.btblocker]}" "${PPS[$kind.baseline]}"
+  fi
 done

@@ -7,7 +7,7 @@
 #
 # 1. flowTable.maxFlows = FLOWS: the client sends FLOWS (default 1,100,000) datagrams, each a new flow, at
 #    100,000/s; RSS is read before and after, and the engine's active flow count from the daemon's stats line
-#    (a maxFlows of 2^20 would hold only 786,432: the table keeps its load at 3/4 of a power of two).
+#    (the table holds exactly maxFlows flows).
 # 2. FLOOD (default 10,000,000) datagrams with random source address (10.94.0.0/16), source and destination ports,
 #    as fast as the client can send, while the client downloads a 32 MiB file over HTTP from the server again and
 #    again (each compared byte for byte). RSS is sampled every second. The real ipset sink is on: nothing may be

@@ -225,6 +225,8 @@ btblocker {
   # banned unless a script asks for it
   ban.target = none
   queue.count = $count
+  # one queue set for TCP and UDP alike, as the C reference has: the drain fills queue 0 with UDP
+  queue.separateUdp = false
   queue.maxLength = 65536
   queue.receiveBuffer = 256 MiB
 }

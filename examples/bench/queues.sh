@@ -69,7 +69,19 @@ start_btblocker "" 2
 measure "btblocker, 2 queues" "$SPAWNED" 0,1
 stop_pid "$SPAWNED"
 
+if [[ -n ${BENCH_BASELINE:-} ]]; then
+  BTBLOCKER=$BENCH_BASELINE start_btblocker "" 1
+  measure "baseline, 1 queue" "$SPAWNED" 0
+  stop_pid "$SPAWNED"
+  BTBLOCKER=$BENCH_BASELINE start_btblocker "" 2
+  measure "baseline, 2 queues" "$SPAWNED" 0,1
+  stop_pid "$SPAWNED"
+fi
+
 log "load after: $(load)"
 ratio "queues btblocker 2/1" "${PPS[btblocker, 2 queues]}" "${PPS[btblocker, 1 queue]}"
 ratio "queues C 2/1" "${PPS[C, 2 queues]}" "${PPS[C, 1 queue]}"
 ratio "queues btblocker/C with 2 queues" "${PPS[btblocker, 2 queues]}" "${PPS[C, 2 queues]}"
+if [[ -n ${BENCH_BASELINE:-} ]]; then
+  ratio "queues baseline 2/1" "${PPS[baseline, 2 queues]}" "${PPS[baseline, 1 queue]}"
+fi

@@ -13,8 +13,8 @@ import com.typesafe.config.ConfigFactory;
 
 /**
  * The detectors one engine runs, in configured order, with what the flow table needs to know about them: where
- * each one's state slots start in a flow's slot row, and which of them want TCP, UDP or empty packets (bitmasks, as
- * nDPI selects dissectors). The detector instances belong to one engine thread; the set is replaced whole on a
+ * each one's state slots start in a flow's slot row (TCP and UDP flows have rows of their own sizes), and which of
+ * them want TCP, UDP or empty packets (bitmasks, as nDPI selects dissectors). The detector instances belong to one engine thread; the set is replaced whole on a
  * reload.
  */
 final class DetectorSet {
@@ -25,23 +25,29 @@ final class DetectorSet {
 
     final Detector[] detectors;
     final String[] names;
-    final int[] slotBase;
+    /** Where each detector's slots start in the slot row of a TCP flow, and of any other flow. */
+    final int[] slotBaseTcp;
+    final int[] slotBaseUdp;
     final int[] slotCount;
     final int tcpMask;
     final int udpMask;
     final int emptyPacketMask;
-    final int slotsPerFlow;
+    /** Slots in a TCP flow's row: those of the detectors that want TCP; likewise for other flows. */
+    final int slotsTcp;
+    final int slotsUdp;
 
-    private DetectorSet(Detector[] detectors, String[] names, int[] slotBase, int[] slotCount, int tcpMask,
-                        int udpMask, int emptyPacketMask, int slotsPerFlow) {
+    private DetectorSet(Detector[] detectors, String[] names, int[] slotBaseTcp, int[] slotBaseUdp, int[] slotCount,
+                        int tcpMask, int udpMask, int emptyPacketMask, int slotsTcp, int slotsUdp) {
         this.detectors = detectors;
         this.names = names;
-        this.slotBase = slotBase;
+        this.slotBaseTcp = slotBaseTcp;
+        this.slotBaseUdp = slotBaseUdp;
         this.slotCount = slotCount;
         this.tcpMask = tcpMask;
         this.udpMask = udpMask;
         this.emptyPacketMask = emptyPacketMask;
-        this.slotsPerFlow = slotsPerFlow;
+        this.slotsTcp = slotsTcp;
+        this.slotsUdp = slotsUdp;
     }
 
     /**
@@ -57,9 +63,11 @@ final class DetectorSet {
         }
         Detector[] detectors = new Detector[n];
         String[] names = new String[n];
-        int[] slotBase = new int[n];
+        int[] slotBaseTcp = new int[n];
+        int[] slotBaseUdp = new int[n];
         int[] slotCount = new int[n];
-        int slots = 0;
+        int slotsTcp = 0;
+        int slotsUdp = 0;
         int tcp = 0;
         int udp = 0;
         int empty = 0;
@@ -75,15 +83,19 @@ final class DetectorSet {
                 throw new IllegalStateException("detector " + name + " asks for " + wanted + " state slots (0-"
                         + MAX_SLOTS_PER_DETECTOR + ")");
             }
-            slotBase[k] = slots;
             slotCount[k] = wanted;
-            slots += wanted;
             Interest interest = provider.interest();
+            // a detector never sees flows of a protocol it does not want: no room for it in their rows
+            slotBaseTcp[k] = slotsTcp;
+            slotsTcp += interest.tcp() ? wanted : 0;
+            slotBaseUdp[k] = slotsUdp;
+            slotsUdp += interest.udp() ? wanted : 0;
             tcp |= interest.tcp() ? 1 << k : 0;
             udp |= interest.udp() ? 1 << k : 0;
             empty |= interest.emptyPackets() ? 1 << k : 0;
         }
-        return new DetectorSet(detectors, names, slotBase, slotCount, tcp, udp, empty, slots);
+        return new DetectorSet(detectors, names, slotBaseTcp, slotBaseUdp, slotCount, tcp, udp, empty, slotsTcp,
+                slotsUdp);
     }
 
     /** The detectors a new flow of this protocol starts with. */

@@ -98,7 +98,7 @@ public final class Engine {
         this.listener = b.listener;
         this.reportAllowed = b.reportAllowed;
         DetectorSet set = setup.newDetectorSet();
-        this.table = new FlowTable(b.initialFlows, setup.settings.maxFlows(), set.slotsPerFlow,
+        this.table = new FlowTable(b.initialFlows, setup.settings.maxFlows(), set.slotsTcp, set.slotsUdp,
                 b.captureOpenings ? Builder.OPENING_BYTES : 0);
         this.cursor = new FlowCursor(table, endpoints, stats);
         apply(setup, set);
@@ -128,7 +128,7 @@ public final class Engine {
         Objects.requireNonNull(newSetup, "newSetup");
         DetectorSet next = newSetup.newDetectorSet();
         if (!next.sameLayoutAs(detectors)) {
-            table.reslot(next.slotsPerFlow);
+            table.reslot(next.slotsTcp, next.slotsUdp);
             for (int i = 0; i < table.capacity; i++) {
                 if (table.state[i] == FlowTable.INSPECTING) {
                     table.liveDetectors[i] = next.maskFor(table.protocol[i] == PacketView.TCP);
@@ -332,7 +332,7 @@ public final class Engine {
         stats.activeFlows(table.size);
         // A SYN-ACK as the first packet seen means we missed the SYN: its receiver opened the connection.
         boolean senderInitiates = !(proto == PacketView.TCP && packet.hasTcpFlags(PacketView.SYN | PacketView.ACK));
-        table.flags[i] = srcIsA == senderInitiates ? FlowTable.INITIATOR_IS_A : 0;
+        table.flags[i] = (short) (srcIsA == senderInitiates ? FlowTable.INITIATOR_IS_A : 0);
         if (proto == PacketView.TCP && !packet.hasTcpFlags(PacketView.SYN)) {
             table.flags[i] |= FlowTable.MID_STREAM;   // the connection's opening was not seen
             stats.inc(EngineStats.MID_STREAM_FLOWS);
@@ -349,12 +349,7 @@ public final class Engine {
     }
 
     private void count(int i, boolean fromInitiator, int payload) {
-        int d = fromInitiator ? 0 : 1;
-        table.packets[2 * i + d]++;
-        if (payload > 0) {
-            table.payloadPackets[2 * i + d]++;
-            table.bytes[2 * i + d] += payload;
-        }
+        table.count(i, fromInitiator ? 0 : 1, payload);
     }
 
     private void block(int i, int k, Verdict verdict, Direction offender, boolean sourceVerified, long nowNanos) {
@@ -398,6 +393,7 @@ public final class Engine {
 
     private void allow(int i, String reason, int counter, long nowNanos) {
         table.state[i] = FlowTable.ALLOWED;
+        table.releaseSlots(i); // no detector looks at an allowed flow again
         stats.inc(counter);
         if (listener != null && reportAllowed) {
             listener.onDecision(decision(i, false, null, reason, Direction.INITIATOR,
@@ -455,12 +451,11 @@ public final class Engine {
     /** Incremental idle expiry: a couple of slots per packet, so no pause ever scans the whole table. */
     private void sweep(long nowNanos) {
         for (int n = 0; n < SWEEP_PER_PACKET; n++) {
-            int i = sweepPosition & table.mask;
+            int i = sweepPosition < table.capacity ? sweepPosition : 0;
             if (table.state[i] != FlowTable.EMPTY && nowNanos - table.lastSeen[i] > idleNanos(i)) {
-                retire(i, UNDECIDED_IDLE, nowNanos); // an entry may shift into i: look at i again next time
-            } else {
-                sweepPosition = i + 1;
+                retire(i, UNDECIDED_IDLE, nowNanos); // rows never move: the next row is the next one to look at
             }
+            sweepPosition = i + 1;
         }
     }
 
@@ -572,7 +567,11 @@ public final class Engine {
             return this;
         }
 
-        /** Flow table entries to allocate up front (it grows up to {@code btblocker.flowTable.maxFlows}). */
+        /**
+         * Flow table entries to allocate up front (it grows by doubling up to {@code btblocker.flowTable.maxFlows});
+         * {@code Integer.MAX_VALUE} allocates all of them at once, so that no doubling ever has the old and the new
+         * columns alive together (the daemon does this: its memory is then what it will ever need for flows).
+         */
         public Builder initialFlows(int initialFlows) {
             this.initialFlows = initialFlows;
             return this;

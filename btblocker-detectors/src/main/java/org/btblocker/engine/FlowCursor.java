@@ -24,6 +24,9 @@ final class FlowCursor implements FlowContext {
 
     int entry;
     int detector;
+    private long[] slots;
+    private int slotOffset;
+    private int[] slotBase;
     Direction direction;
     private long now;
     private long senderHi;
@@ -48,6 +51,9 @@ final class FlowCursor implements FlowContext {
     FlowCursor point(int i, PacketView p, boolean fromInitiator, boolean verified, long nowNanos) {
         entry = i;
         sourceVerified = verified;
+        slots = table.slotArray(i);
+        slotOffset = table.slotOffset(i);
+        slotBase = table.protocol[i] == PacketView.TCP ? detectors.slotBaseTcp : detectors.slotBaseUdp;
         direction = fromInitiator ? Direction.INITIATOR : Direction.RESPONDER;
         now = nowNanos;
         senderHi = p.srcHi();
@@ -109,19 +115,19 @@ final class FlowCursor implements FlowContext {
 
     @Override
     public long slot(int index) {
-        return table.slots[slotIndex(index)];
+        return slots[slotIndex(index)];
     }
 
     @Override
     public void setSlot(int index, long value) {
-        table.slots[slotIndex(index)] = value;
+        slots[slotIndex(index)] = value;
     }
 
     private int slotIndex(int index) {
         if (index < 0 || index >= detectors.slotCount[detector]) {
             throw new IndexOutOfBoundsException("state slot " + index + " of " + detectors.names[detector]);
         }
-        return entry * table.slotsPerFlow + detectors.slotBase[detector] + index;
+        return slotOffset + slotBase[detector] + index;
     }
 
     @Override

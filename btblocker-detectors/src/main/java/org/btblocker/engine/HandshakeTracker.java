@@ -30,7 +30,7 @@ final class HandshakeTracker {
     static void track(FlowTable t, int i, PacketView p, boolean fromInitiator, boolean sourceVerified) {
         int f = t.flags[i];
         if (!sourceVerified) {
-            t.flags[i] = f | FlowTable.UNVERIFIED_SEEN;
+            t.flags[i] = (short) (f | FlowTable.UNVERIFIED_SEEN);
             return;
         }
         f |= fromInitiator ? FlowTable.INITIATOR_SEEN : FlowTable.RESPONDER_SEEN;
@@ -52,7 +52,7 @@ final class HandshakeTracker {
             }
             f = trackSequence(t, i, p, fromInitiator, f);
         }
-        t.flags[i] = f;
+        t.flags[i] = (short) f;
     }
 
     /**

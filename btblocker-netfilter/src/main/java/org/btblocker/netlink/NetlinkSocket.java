@@ -19,6 +19,11 @@ public final class NetlinkSocket implements NetlinkTransport {
     private final int portId;
     private final ByteBuffer pollfd = ByteBuffer.allocateDirect(Syscalls.POLLFD_SIZE).order(ByteOrder.nativeOrder());
     private volatile int fd;
+    // the recvmmsg vector of the last receiveBatch: rebuilt only when a caller passes another buffer or shape
+    private ByteBuffer batchBuffer;
+    private int batchSlotBytes;
+    private int batchCount;
+    private ByteBuffer batchVector;
 
     private NetlinkSocket(int fd, int protocol, int portId) {
         this.fd = fd;
@@ -153,15 +158,8 @@ public final class NetlinkSocket implements NetlinkTransport {
         into.clear();
         int flags = Syscalls.MSG_TRUNC;
         if (timeoutMillis > 0) {
-            int p;
-            do {
-                p = Syscalls.pollIn(pollfd, f, timeoutMillis);
-            } while (p == -Errno.EINTR);
-            if (p == 0) {
+            if (waitReadable(f, timeoutMillis) == 0) {
                 return TIMEOUT;
-            }
-            if (p < 0) {
-                throw new NetlinkException("poll netlink socket", -p, null);
             }
             flags |= Syscalls.MSG_DONTWAIT;
         } else if (timeoutMillis == 0) {
@@ -191,6 +189,71 @@ public final class NetlinkSocket implements NetlinkTransport {
         }
         into.limit((int) n).position(0);
         return (int) n;
+    }
+
+    /**
+     * One {@code recvmmsg(2)} for up to {@code lengths.length} datagrams into slots of {@code into} (see
+     * {@link NetlinkTransport#receiveBatch}); the message vector is built at the first call for a buffer and reused,
+     * so this allocates nothing after that. Where recvmmsg cannot be used (a 32-bit JVM) it receives one datagram.
+     */
+    @Override
+    public int receiveBatch(ByteBuffer into, int slotBytes, int[] lengths, int timeoutMillis)
+            throws NetlinkException {
+        requireDirect(into);
+        int count = lengths.length;
+        if (into != batchBuffer || slotBytes != batchSlotBytes || count != batchCount) {
+            batchVector = Syscalls.messageVector(into, slotBytes, count);
+            batchBuffer = into;
+            batchSlotBytes = slotBytes;
+            batchCount = count;
+        }
+        if (batchVector == null) {
+            return NetlinkTransport.super.receiveBatch(into, slotBytes, lengths, timeoutMillis);
+        }
+        int f = openFd("receive");
+        into.limit(into.capacity()).position(0);
+        int flags = Syscalls.MSG_TRUNC;
+        if (timeoutMillis > 0) {
+            if (waitReadable(f, timeoutMillis) == 0) {
+                return TIMEOUT;
+            }
+            flags |= Syscalls.MSG_DONTWAIT;
+        } else if (timeoutMillis == 0) {
+            flags |= Syscalls.MSG_DONTWAIT;
+        } else {
+            flags |= Syscalls.MSG_WAITFORONE;
+        }
+        int n;
+        do {
+            n = Syscalls.receiveMany(f, batchVector, count, flags);
+        } while (n == -Errno.EINTR);
+        if (n < 0) {
+            if (n == -Errno.EAGAIN) {
+                return TIMEOUT;
+            }
+            if (n == -Errno.ENOBUFS) {
+                return -Errno.ENOBUFS;
+            }
+            throw new NetlinkException("receive netlink messages", -n, null);
+        }
+        for (int i = 0; i < n; i++) {
+            int len = Syscalls.messageLength(batchVector, i);
+            // netlink never sends empty datagrams; a 0 is passed on as such and holds no message
+            lengths[i] = len > slotBytes || (Syscalls.messageFlags(batchVector, i) & Syscalls.MSG_TRUNC) != 0
+                    ? -Errno.EMSGSIZE : len;
+        }
+        return n;
+    }
+
+    private int waitReadable(int f, int timeoutMillis) throws NetlinkException {
+        int p;
+        do {
+            p = Syscalls.pollIn(pollfd, f, timeoutMillis);
+        } while (p == -Errno.EINTR);
+        if (p < 0) {
+            throw new NetlinkException("poll netlink socket", -p, null);
+        }
+        return p;
     }
 
     @Override

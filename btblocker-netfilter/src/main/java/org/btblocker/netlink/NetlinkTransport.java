@@ -26,6 +26,37 @@ public interface NetlinkTransport extends AutoCloseable {
      */
     int receive(ByteBuffer into, int timeoutMillis) throws NetlinkException;
 
+    /**
+     * Receives up to {@code lengths.length} datagrams with one call where the transport can (recvmmsg): datagram i
+     * lands at {@code into[i * slotBytes, i * slotBytes + lengths[i])}, where {@code lengths[i]} is its length, or
+     * {@code -Errno.EMSGSIZE} when it was larger than the slot and was cut (its bytes are lost). Waits (as
+     * {@link #receive}) for the first datagram only, then takes what is already queued; fewer than asked for means
+     * the socket had no more at that moment. The buffer's position and limit are set to 0 and its capacity.
+     *
+     * <p>The default receives one datagram per call.
+     *
+     * @param into a buffer of at least {@code lengths.length * slotBytes} bytes, direct for a real socket; a
+     *        transport may keep native state for it, so pass the same buffer, slot size and array every time
+     * @return how many datagrams were received (&gt; 0), {@link #TIMEOUT}, or a recoverable {@code -errno} as from
+     *         {@link #receive} ({@code -Errno.ENOBUFS}); an error met after the first datagram is reported by the
+     *         next call
+     * @throws NetlinkException on any other failure (closed socket, ...)
+     */
+    default int receiveBatch(ByteBuffer into, int slotBytes, int[] lengths, int timeoutMillis)
+            throws NetlinkException {
+        int n = receive(into, timeoutMillis);
+        into.limit(into.capacity()).position(0);
+        if (n == -Errno.EMSGSIZE || n > slotBytes) {
+            lengths[0] = -Errno.EMSGSIZE;
+            return 1;
+        }
+        if (n <= 0) {
+            return n;
+        }
+        lengths[0] = n;
+        return 1;
+    }
+
     /** Releases the transport; idempotent. */
     @Override
     void close();

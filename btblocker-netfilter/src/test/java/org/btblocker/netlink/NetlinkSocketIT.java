@@ -68,6 +68,65 @@ class NetlinkSocketIT {
     }
 
     @Test
+    void oneBatchReceiveTakesEveryQueuedDatagramAndCutsOnlyTheOnesLargerThanTheirSlot() throws Exception {
+        try (TestNetns ns = TestNetns.create("nlb")) {
+            NetlinkSocket s;
+            try (NetNs in = NetNs.enter(ns.name())) {
+                s = NetlinkSocket.open(Netlink.NETLINK_NETFILTER);
+            }
+            try (s; NetlinkChannel ch = new NetlinkChannel(NetlinkSocket.open(Netlink.NETLINK_NETFILTER))) {
+                int slot = 4096;
+                int[] lengths = new int[8];
+                ByteBuffer rx = ByteBuffer.allocateDirect(slot * lengths.length);
+                assertThat(s.receiveBatch(rx, slot, lengths, 0)).isEqualTo(NetlinkTransport.TIMEOUT);
+                // five requests sent one by one: the kernel queues five answers, each its own datagram
+                for (int i = 0; i < 5; i++) {
+                    s.send(config(ch, 7, -1).buffer());
+                }
+                assertThat(s.receiveBatch(rx, slot, lengths, 100)).isEqualTo(5);
+                MessageCursor m = new MessageCursor();
+                for (int i = 0; i < 5; i++) {
+                    m.reset(rx, i * slot, lengths[i]);
+                    assertThat(m.next()).isTrue();
+                    assertThat(m.isError()).isTrue();
+                    assertThat(m.errorCode()).isEqualTo(-Errno.ENODEV); // queue 7 is not bound
+                    assertThat(m.next()).isFalse();
+                }
+                assertThat(s.receiveBatch(rx, slot, lengths, 0)).isEqualTo(NetlinkTransport.TIMEOUT);
+                // a slot smaller than the answer: the datagram is reported as cut, the next one is whole
+                int small = 24;
+                int[] two = new int[2];
+                ByteBuffer tiny = ByteBuffer.allocateDirect(small * two.length);
+                s.send(config(ch, 7, -1).buffer());
+                s.send(config(ch, 7, -1).buffer());
+                assertThat(s.receiveBatch(tiny, small, two, 100)).isEqualTo(2);
+                assertThat(two).containsExactly(-Errno.EMSGSIZE, -Errno.EMSGSIZE);
+            }
+        }
+    }
+
+    @Test
+    void batchReceivingAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int slot = 8192;
+        int[] lengths = new int[16];
+        ByteBuffer rx = ByteBuffer.allocateDirect(slot * lengths.length);
+        try (NetlinkSocket s = NetlinkSocket.open(Netlink.NETLINK_NETFILTER)) {
+            for (int i = 0; i < 50_000; i++) { // let the JIT settle
+                s.receiveBatch(rx, slot, lengths, 0);
+            }
+            long tid = Thread.currentThread().getId();
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 10_000; i++) {
+                s.receiveBatch(rx, slot, lengths, 0);
+            }
+            long allocated = mx.getThreadAllocatedBytes(tid) - before;
+            assertThat(allocated).as("bytes allocated by 10k batch receive calls").isLessThan(10_000);
+        }
+    }
+
+    @Test
     void unknownProtocolIsReportedWithErrno() {
         assertThatThrownBy(() -> NetlinkSocket.open(31)).isInstanceOfSatisfying(NetlinkException.class,
                 e -> assertThat(e.errnoName()).isEqualTo("EPROTONOSUPPORT"));

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * A fake kernel for protocol tests: records every datagram sent, lets a {@link Responder} answer each message, and
- * hands queued datagrams (or recoverable errnos) to {@link #receive}. When nothing is queued, receive reports
+ * hands queued datagrams (or recoverable errnos) to {@link #receive} and {@link #receiveBatch}. When nothing is queued, receive reports
  * {@link NetlinkTransport#TIMEOUT} immediately, whatever the timeout (tests never wait).
  *
  * <p>Public so that other modules' tests can use it through this module's test-jar.
@@ -24,6 +24,7 @@ public final class ScriptedKernel implements NetlinkTransport {
     private final Responder responder;
     private final List<byte[]> sent = new ArrayList<>();
     private final ArrayDeque<Object> inbox = new ArrayDeque<>();
+    private final List<Integer> batchSizes = new ArrayList<>();
     private int idleReceives;
     private int receiveCalls;
     private boolean closed;
@@ -87,6 +88,46 @@ public final class ScriptedKernel implements NetlinkTransport {
         }
         into.limit(n).position(0);
         return d.length > into.capacity() ? -Errno.EMSGSIZE : n;
+    }
+
+    /**
+     * Hands out what is queued, as recvmmsg does: every queued datagram up to {@code lengths.length}, stopping
+     * before a queued errno (returned by the next call, or at once when it comes first). A datagram larger than the
+     * slot is cut to it and reported as {@code -Errno.EMSGSIZE}.
+     */
+    @Override
+    public int receiveBatch(ByteBuffer into, int slotBytes, int[] lengths, int timeoutMillis)
+            throws NetlinkException {
+        if (closed) {
+            throw new NetlinkException("receive", Errno.EBADF, null);
+        }
+        receiveCalls++;
+        into.limit(into.capacity()).position(0);
+        int n = 0;
+        while (n < lengths.length && inbox.peek() instanceof byte[] d) {
+            inbox.poll();
+            int at = n * slotBytes;
+            int copied = Math.min(d.length, slotBytes);
+            for (int i = 0; i < copied; i++) {
+                into.put(at + i, d[i]);
+            }
+            lengths[n++] = d.length > slotBytes ? -Errno.EMSGSIZE : d.length;
+        }
+        if (n > 0) {
+            batchSizes.add(n);
+            return n;
+        }
+        Object next = inbox.poll();
+        if (next == null) {
+            idleReceives++;
+            return TIMEOUT;
+        }
+        return (Integer) next;
+    }
+
+    /** The number of datagrams each {@link #receiveBatch} call that found some handed out, in order. */
+    public List<Integer> batchSizes() {
+        return batchSizes;
     }
 
     @Override

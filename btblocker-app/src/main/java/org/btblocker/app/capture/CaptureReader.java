@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -105,9 +106,34 @@ public final class CaptureReader implements Closeable {
         this.format = format;
     }
 
-    /** Opens a capture file and reads its header. */
+    /**
+     * Opens a capture file and reads its header. A regular file is memory-mapped: packets are read where they lie,
+     * never copied, and the buffer of a packet stays valid after {@link #next()} moves on ({@link #isMapped()}).
+     */
     public static CaptureReader open(Path file) throws IOException {
-        return open(file, FileChannel.open(file, StandardOpenOption.READ));
+        return open(file, ByteWindow.MAP_WINDOW);
+    }
+
+    /** {@link #open(Path)} mapping {@code mapWindow} bytes at a time (tests move records across window ends). */
+    static CaptureReader open(Path file, long mapWindow) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        ByteWindow window;
+        try {
+            window = Files.isRegularFile(file) && channel.size() > 0 ? ByteWindow.mapped(channel, mapWindow)
+                    : new ByteWindow(channel, INITIAL_BUFFER);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return open(file, window);
+    }
+
+    /**
+     * True when the packets lie in a memory map of the file: the {@link #buffer()} of a packet then stays valid
+     * (unchanged) after {@link #next()}, so it may be handed to another thread; otherwise it is reused.
+     */
+    public boolean isMapped() {
+        return in.isMapped();
     }
 
     /**
@@ -115,7 +141,10 @@ public final class CaptureReader implements Closeable {
      * {@link #close()}, or here when its header is bad.
      */
     public static CaptureReader open(Path name, ReadableByteChannel channel) throws IOException {
-        ByteWindow in = new ByteWindow(channel, INITIAL_BUFFER);
+        return open(name, new ByteWindow(channel, INITIAL_BUFFER));
+    }
+
+    private static CaptureReader open(Path name, ByteWindow in) throws IOException {
         try {
             int have = in.fill(4);
             if (have < 4) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.btblocker.api.packet.PacketView;
+import org.btblocker.app.capture.CaptureReadAhead;
 import org.btblocker.app.capture.CaptureReader;
 import org.btblocker.app.errors.ErrorHandler;
 import org.btblocker.app.errors.ExitCodes;
@@ -78,11 +79,12 @@ final class ScanCommand implements Callable<Integer> {
             totals.captures++;
             long now = 0;
             try (CaptureReader reader = CaptureReader.open(file)) {
-                try {
-                    while (reader.next()) {
+                // a mapped capture is read on a second thread while this one inspects: no packet is copied
+                try (CaptureReadAhead packets = new CaptureReadAhead(reader)) {
+                    while (packets.next()) {
                         // the engine's clock must not run backwards; captures are not always in time order
-                        now = Math.max(now, reader.timestampNanos());
-                        view.reset(reader.buffer(), reader.ipOffset(), reader.ipLength());
+                        now = Math.max(now, packets.timestampNanos());
+                        view.reset(packets.buffer(), packets.ipOffset(), packets.ipLength());
                         engine.inspect(view, now);
                     }
                 } finally {

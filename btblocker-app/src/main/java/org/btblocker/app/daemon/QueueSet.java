@@ -122,8 +122,10 @@ final class QueueSet implements AutoCloseable {
 
     private void start(Slot slot) throws QueueBindException {
         RuntimeSnapshot s = published.get();
+        // every flow row allocated at once: a daemon's memory for flows is known at start and never doubles;
         // the detection log wants each decided flow's first bytes; without it the byte column is not allocated
         Engine engine = Engine.builder(s.root()).setup(s.engine()).endpoints(endpoints).listener(listener)
+                .initialFlows(Integer.MAX_VALUE)
                 .captureOpenings(!s.root().getString("btblocker.detectionLog").isBlank()).build();
         QueueRuntime runtime = new QueueRuntime(published, engine);
         slot.service = binder.bind(slot.config, runtime);

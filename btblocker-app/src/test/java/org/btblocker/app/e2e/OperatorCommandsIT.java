@@ -92,7 +92,7 @@ class OperatorCommandsIT extends GatewayLabTest {
         assertThat(status.out()).startsWith("btblocker ").contains(", pid " + daemon.pid() + ", up ")
             .containsPattern("\nqueue 0    up, 0 restarts: \\d+ packets")
             .containsPattern("\nflows      \\d+ in the table; 1 blocked")
-            .contains("\ndetectors  handshake 1, tracker 0, dht 0, utp 0, lsd 0, entropy 0, endpoint 0")
+            .contains("\ndetectors  handshake 1, tracker 0, dht 0, utp 0, lsd 0, entropy 0, rhythm 0, endpoint 0")
             .contains("\nbans       1 active; 1 made for detections")
             .containsPattern("\nsink ipset  ok: 1 added, 0 failed")
             .contains("\nreloads    0 ok, 0 refused; last: none since the start");

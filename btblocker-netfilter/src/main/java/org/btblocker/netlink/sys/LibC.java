@@ -44,6 +44,9 @@ final class LibC {
                 Pointer addrlen);
 
         @SaveError
+        int recvmmsg(int fd, ByteBuffer msgvec, int vlen, int flags, Pointer timeout);
+
+        @SaveError
         int setsockopt(int fd, int level, int optname, @In IntByReference optval, int optlen);
 
         @SaveError
@@ -53,6 +56,12 @@ final class LibC {
         int poll(ByteBuffer fds, long nfds, int timeoutMillis);
 
         @SaveError
+        long mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, long offset);
+
+        @SaveError
+        int munmap(long addr, @size_t long length);
+
+        @SaveError
         int close(int fd);
 
         @SaveError
@@ -60,5 +69,5 @@ final class LibC {
 
         @SaveError
         int setns(int fd, int nstype);
-}
+    }
 }

@@ -46,6 +46,22 @@ public final class Syscalls {
     public static final int MSG_TRUNC = 0x20;
     /** {@code MSG_DONTWAIT}. */
     public static final int MSG_DONTWAIT = 0x40;
+    /** {@code MSG_WAITFORONE}: recvmmsg blocks for the first datagram only, then takes what is already there. */
+    public static final int MSG_WAITFORONE = 0x10000;
+    /** Size of {@code struct mmsghdr} on LP64 Linux: a 56-byte {@code struct msghdr} and {@code msg_len}, padded. */
+    public static final int MMSGHDR_SIZE = 64;
+    /** Offset of {@code msg_len} in {@code struct mmsghdr}. */
+    private static final int MMSGHDR_LEN = 56;
+    /** Offset of {@code msg_iov} in {@code struct msghdr}. */
+    private static final int MSGHDR_IOV = 16;
+    /** Offset of {@code msg_iovlen} in {@code struct msghdr}. */
+    private static final int MSGHDR_IOVLEN = 24;
+    /** Offset of {@code msg_flags} in {@code struct msghdr}. */
+    private static final int MSGHDR_FLAGS = 48;
+    /** Size of {@code struct iovec} on LP64 Linux. */
+    private static final int IOVEC_SIZE = 16;
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     /** {@code POLLIN}. */
     public static final int POLLIN = 0x1;
     /** {@code O_RDONLY}. */
@@ -124,6 +140,79 @@ public final class Syscalls {
     public static long receive(int fd, ByteBuffer buf, int flags) {
         long r = Holder.LIBC.recvfrom(fd, buf, buf.remaining(), flags, null, null);
         return r >= 0 ? r : errno();
+    }
+
+    /**
+     * A native vector for {@link #receiveMany}: {@code count} {@code struct mmsghdr} entries, each with one
+     * {@code struct iovec} pointing at its own {@code slotBytes} slice of {@code buf} (datagram i lands at
+     * {@code i * slotBytes}). Built once and reused: {@code buf} must stay reachable while the vector is used, and
+     * must be direct and hold {@code count * slotBytes} bytes. Null on a platform whose C structs are not laid out
+     * as on LP64 Linux (32-bit JVMs), where callers receive one datagram per call instead.
+     */
+    public static ByteBuffer messageVector(ByteBuffer buf, int slotBytes, int count) {
+        if (!buf.isDirect() || slotBytes <= 0 || count <= 0 || (long) slotBytes * count > buf.capacity()) {
+            throw new IllegalArgumentException("a direct buffer of " + count + " x " + slotBytes + " bytes needed, got "
+                    + buf);
+        }
+        if (Holder.RUNTIME.addressSize() != Long.BYTES) {
+            return null;
+        }
+        ByteBuffer vector = ByteBuffer.allocateDirect(count * (MMSGHDR_SIZE + IOVEC_SIZE))
+                .order(ByteOrder.nativeOrder());
+        long data = Pointer.wrap(Holder.RUNTIME, buf).address();
+        long iovecs = Pointer.wrap(Holder.RUNTIME, vector).address() + (long) count * MMSGHDR_SIZE;
+        for (int i = 0; i < count; i++) {
+            int iov = count * MMSGHDR_SIZE + i * IOVEC_SIZE;
+            vector.putLong(iov, data + (long) i * slotBytes).putLong(iov + 8, slotBytes);
+            int h = i * MMSGHDR_SIZE; // msg_name, msg_namelen, msg_control, msg_controllen stay 0
+            vector.putLong(h + MSGHDR_IOV, iovecs + (long) i * IOVEC_SIZE).putLong(h + MSGHDR_IOVLEN, 1);
+        }
+        return vector;
+    }
+
+    /**
+     * {@code recvmmsg(fd, vector, count, flags, NULL)} over a {@link #messageVector}: the number of datagrams
+     * received (each one's real length from {@link #messageLength}, which exceeds the slot with {@link #MSG_TRUNC}
+     * when it was cut) or -errno. An error after the first datagram is kept by the kernel for the next call.
+     * Allocates nothing.
+     */
+    public static int receiveMany(int fd, ByteBuffer vector, int count, int flags) {
+        return result(Holder.LIBC.recvmmsg(fd, vector, count, flags, null));
+    }
+
+    /** The length of datagram {@code i} of the last {@link #receiveMany} on {@code vector}. */
+    public static int messageLength(ByteBuffer vector, int i) {
+        return vector.getInt(i * MMSGHDR_SIZE + MMSGHDR_LEN);
+    }
+
+    /** The {@code msg_flags} the kernel returned for datagram {@code i} ({@link #MSG_TRUNC} when it was cut). */
+    public static int messageFlags(ByteBuffer vector, int i) {
+        return vector.getInt(i * MMSGHDR_SIZE + MSGHDR_FLAGS);
+    }
+
+    /**
+     * A direct buffer over {@code bytes} of fresh anonymous memory ({@code mmap}): unlike
+     * {@link ByteBuffer#allocateDirect}, which zeroes (and so makes resident) every page, a page here costs memory
+     * only once something is written to it, so a receive buffer sized for the largest datagrams costs what the
+     * datagrams actually fill. Must be given back with {@link #unmap} once nothing uses the buffer any more (a use
+     * after that crashes the process). Null when native memory cannot be mapped; callers fall back to
+     * {@code allocateDirect}.
+     */
+    public static ByteBuffer mapAnonymous(int bytes) {
+        try {
+            long address = Holder.LIBC.mmap(null, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0);
+            if (address == -1 || address == 0) {
+                return null;
+            }
+            return com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, bytes);
+        } catch (LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Gives back a buffer from {@link #mapAnonymous}; 0 or -errno. */
+    public static int unmap(ByteBuffer mapped) {
+        return result(Holder.LIBC.munmap(Pointer.wrap(Holder.RUNTIME, mapped).address(), mapped.capacity()));
     }
 
     /** {@code socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)}: fd or -errno. */

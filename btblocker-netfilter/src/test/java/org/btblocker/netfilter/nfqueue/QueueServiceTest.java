@@ -89,22 +89,76 @@ class QueueServiceTest {
     }
 
     @Test
-    void verdictsWaitWhileMorePacketsAreReadableAndGoOutWhenTheSocketIsIdle() throws Exception {
+    void oneCallReadsEveryQueuedPacketAndAShortBatchSendsTheVerdictsAtOnce() throws Exception {
         ScriptedKernel k = ScriptedKernel.acking();
         QueueService s = bound(k);
         for (int id = 1; id <= 3; id++) {
             k.deliver(NfqueueGen.packet(5, id, PAYLOAD));
         }
-        s.step(0);
-        s.step(0);
+        int calls = k.receiveCalls();
         s.step(0);
         assertThat(seen).containsExactly(1, 2, 3);
-        assertThat(k.sent()).isEmpty(); // every step found another packet to read
-        s.step(0);                       // nothing more to read: flush
+        assertThat(k.batchSizes()).containsExactly(3);
+        // the batch came back short of RECEIVE_BATCH: the socket was empty, so no other receive is needed to know it
         assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.batch(A, 3));
+        assertThat(k.receiveCalls() - calls).isEqualTo(1);
         assertThat(s.stats().received()).isEqualTo(3);
         assertThat(s.stats().accepted()).isEqualTo(3);
         assertThat(s.stats().verdictMessages()).isEqualTo(1);
+    }
+
+    @Test
+    void aFullBatchKeepsItsLastRunOpenForThePacketsStillQueued() throws Exception {
+        ScriptedKernel k = ScriptedKernel.acking();
+        QueueService s = bound(k);
+        int full = QueueService.RECEIVE_BATCH;
+        decide = id -> id == full ? D : A;
+        for (int id = 1; id <= full + 6; id++) {
+            k.deliver(NfqueueGen.packet(5, id, PAYLOAD));
+        }
+        s.step(0);
+        // the drop ended the accepted run; the drop's own run stays open, more packets may join it
+        assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.batch(A, full - 1));
+        s.step(0);
+        assertThat(k.batchSizes()).containsExactly(full, 6);
+        assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.batch(A, full - 1), Sent.single(D, full),
+                Sent.batch(A, full + 6));
+        assertThat(seen).hasSize(full + 6);
+        assertThat(s.stats().received()).isEqualTo(full + 6);
+        assertThat(s.stats().dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void longQueuesAreReadInBatchesAndVerdictedInRunsOfAtMostMaxRun() throws Exception {
+        ScriptedKernel k = ScriptedKernel.acking();
+        QueueService s = bound(k);
+        int total = 3 * QueueService.RECEIVE_BATCH + 10;
+        for (int id = 1; id <= total; id++) {
+            k.deliver(NfqueueGen.packet(5, id, PAYLOAD));
+        }
+        for (int i = 0; i < 5 && k.pending() > 0; i++) {
+            s.step(0);
+        }
+        assertThat(k.batchSizes()).containsExactly(64, 64, 64, 10);
+        List<Sent> sent = SentVerdicts.decode(k.sent());
+        assertThat(sent).allSatisfy(v -> assertThat(v.verdict()).isEqualTo(A));
+        assertThat(sent).extracting(Sent::id).containsExactly(64, 128, 192, total);
+        assertThat(s.stats().accepted()).isEqualTo(total);
+        assertThat(s.stats().gaps()).isZero();
+    }
+
+    @Test
+    void aCutDatagramInABatchIsCountedAndTheOthersAreStillHandled() throws Exception {
+        ScriptedKernel k = ScriptedKernel.acking();
+        QueueService s = bound(k);
+        k.deliver(NfqueueGen.packet(5, 1, PAYLOAD));
+        k.deliver(new byte[200_000]); // larger than any slot: the kernel cuts it, its packet is not seen
+        k.deliver(NfqueueGen.packet(5, 2, PAYLOAD));
+        s.step(0);
+        assertThat(k.batchSizes()).containsExactly(3);
+        assertThat(seen).containsExactly(1, 2);
+        assertThat(s.stats().truncated()).isEqualTo(1);
+        assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.batch(A, 2));
     }
 
     @Test
@@ -157,8 +211,10 @@ class QueueServiceTest {
         assertThat(st.gaps()).isEqualTo(2);
         assertThat(st.verdictErrors()).isEqualTo(1);
         assertThat(seen).containsExactly(1, 4, 5);
-        // the lost ids 2 and 3 are not queued any more (fail-open accepted them), so one batch covers 1, 4 and 5
-        assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.batch(A, 5));
+        // the overrun ends the first batch (1 goes out alone); the lost ids 2 and 3 are not queued any more
+        // (fail-open accepted them), so the next batch covers 4 and 5
+        assertThat(k.batchSizes()).containsExactly(1, 3);
+        assertThat(SentVerdicts.decode(k.sent())).containsExactly(Sent.single(A, 1), Sent.batch(A, 5));
     }
 
     @Test
