@@ -277,8 +277,9 @@ in
         ++ optional config.networking.nftables.enable "nftables.service";
       partOf = optional config.networking.firewall.enable "firewall.service"
         ++ optional config.networking.nftables.enable "nftables.service";
-      # iptables (the nft-based variant on current NixOS) and ipset are called to install and remove our rules.
-      path = [ pkgs.iptables pkgs.ipset ] ++ optional (lib.elem "nftables" banSinks) pkgs.nftables;
+      # iptables (the nft-based variant on current NixOS) and ipset are called to install and remove our rules;
+      # conntrack (conntrack-tools) cuts a banned host's open connections.
+      path = [ pkgs.iptables pkgs.ipset pkgs.conntrack-tools ] ++ optional (lib.elem "nftables" banSinks) pkgs.nftables;
       # A new configuration is read on SIGHUP (flows and bans kept); a new package needs a restart.
       reloadTriggers = [ configFile ];
       restartTriggers = [ cfg.package ];

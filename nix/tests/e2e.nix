@@ -69,7 +69,7 @@ pkgs.testers.runNixOSTest {
       networking.interfaces.eth2.ipv4.addresses = [{ address = "192.168.2.1"; prefixLength = 24; }];
       boot.kernel.sysctl."net.ipv4.ip_forward" = 1;
       networking.firewall.enable = true;
-      environment.systemPackages = [ pkgs.ipset pkgs.iptables ];
+      environment.systemPackages = [ pkgs.ipset pkgs.iptables pkgs.conntrack-tools ];
       services.btblocker = {
         enable = true;
         interfaces = [ "eth1" "eth2" ];

@@ -14,6 +14,7 @@ in
   inherit lib;
   iptables = fakePackage "iptables";
   ipset = fakePackage "ipset";
+  conntrack-tools = fakePackage "conntrack-tools";
   nftables = fakePackage "nftables";
   jre_headless = fakePackage "openjdk-headless";
   makeWrapper = fakePackage "make-wrapper";

@@ -13,6 +13,7 @@ import org.btblocker.api.ban.BanException;
 import org.btblocker.api.ban.BanRequest;
 import org.btblocker.api.ban.BanSink;
 import org.btblocker.api.ban.BanDurations;
+import org.btblocker.netfilter.firewall.ConnectionCut;
 import org.btblocker.netlink.AttrCursor;
 import org.btblocker.netlink.Errno;
 import org.btblocker.netlink.MessageWriter;
@@ -32,6 +33,8 @@ final class IpsetBanSink implements BanSink {
     private final NetlinkChannel channel;
     private final IpsetSettings settings;
     private final int protocol;
+    /** The rule layout lets connections found clean skip the ban drop: their conntrack entries go on a ban. */
+    private final ConnectionCut cut = ConnectionCut.system();
 
     private IpsetBanSink(NetlinkChannel channel, IpsetSettings settings, int protocol) {
         this.channel = channel;
@@ -142,6 +145,10 @@ final class IpsetBanSink implements BanSink {
             }
             throw new BanException("ipset add " + name + " " + request.address().getHostAddress() + " timeout "
                     + timeout + ": " + describe(e) + hint(e), e);
+        }
+        int cutCount = cut.cut(request.address());
+        if (cutCount > 0) {
+            log.debug("ipset: cut {} open connection(s) of {}", cutCount, request.address().getHostAddress());
         }
     }
 

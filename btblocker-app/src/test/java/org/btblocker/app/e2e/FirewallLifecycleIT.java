@@ -65,7 +65,7 @@ class FirewallLifecycleIT extends GatewayLabTest {
         daemon = lab.startDaemon("");
         String running = ruleset();
         assertThat(running).contains("BTBLOCKER").contains("--clamp-mss-to-pmtu").contains("OPERATOR");
-        assertThat(running.indexOf("-A FORWARD -j BTBLOCKER_SAVE"))
+        assertThat(running.indexOf("-A FORWARD -m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE"))
             .as("our filter jump is first in FORWARD, before the operator's ESTABLISHED accept")
             .isLessThan(running.indexOf("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"));
         assertThat(GatewayLab.stop(daemon)).isZero();

@@ -50,6 +50,34 @@ class TransferIT extends GatewayLabTest {
             .isLessThan(packets / 20);
     }
 
+    /**
+     * Issue 12's rule layout lets a connection found clean skip every rule of ours, the ban drop included; a ban must
+     * still cut the banned host's open connections (the ipset sink deletes their conntrack entries). A client with a
+     * slow HTTP download running sends a BitTorrent handshake, is banned, and its download stops: its ACKs are
+     * dropped. Before the cut, the download ran to its end.
+     */
+    @Test
+    void aBanCutsTheBannedHostsOpenConnections() {
+        daemon = lab.startDaemon("");
+        int size = 16 << 20;
+        // 1 MiB/s: the download lasts 16 s, far longer than the ban takes
+        Proc server = lab.listen(lab.server, "serve", GatewayLab.SERVER4, "9000", String.valueOf(size), "3",
+            "http", String.valueOf(1 << 20));
+        Proc fetch = lab.python(lab.client, "fetch", GatewayLab.SERVER4, "9000", "3");
+        fetch.awaitOut("^PROGRESS (\\d+)", Duration.ofSeconds(20));       // decided clean: no longer queued
+
+        Proc sink = lab.listen(lab.server, "tcp_sink", GatewayLab.SERVER4, "6881", "3");
+        lab.pythonRun(lab.client, "tcp_send", GatewayLab.SERVER4, "6881", Wire.handshake(), "0.3");
+        daemon.awaitErr("BLOCK tcp .* detector=handshake .*ban=" + GatewayLab.CLIENT4.replace(".", "\\."),
+            Duration.ofSeconds(10));
+        sink.awaitOut("^READ", Duration.ofSeconds(15));
+
+        Matcher got = fetch.awaitOut("^(TIMEOUT|FETCHED) (\\d+)", Duration.ofSeconds(40));
+        assertThat(got.group(1)).as("the banned client's download stops (%s)", fetch.out()).isEqualTo("TIMEOUT");
+        assertThat(Long.parseLong(got.group(2))).isLessThan(size);
+        assertThat(lab.ipsetMembers("torrent_block")).containsKey(GatewayLab.CLIENT4);
+    }
+
     /** Packets the gateway forwarded, both directions (counted on the server-side interface). */
     private long forwarded() {
         return lab.ifaceCounter(lab.gwServerIf, "rx_packets") + lab.ifaceCounter(lab.gwServerIf, "tx_packets");

@@ -164,12 +164,16 @@ public final class FirewallManager {
             }
         }
         for (Family f : Family.values()) {
+            List<String[]> present = new ArrayList<>();
             for (String[] c : FirewallPlan.ALL_CHAINS) {        // whatever the plan: settings may have changed
-                if (!succeeds(FirewallPlan.ipt(f, c[0], "-n", "-L", c[1]))) {
-                    continue;
+                if (succeeds(FirewallPlan.ipt(f, c[0], "-n", "-L", c[1]))) {
+                    present.add(c);
                 }
-                for (Command cmd : List.of(FirewallPlan.ipt(f, c[0], "-F", c[1]),
-                        FirewallPlan.ipt(f, c[0], "-X", c[1]))) {
+            }
+            // all flushed first: one chain of ours may refer to another (the dispatch chain's goto)
+            for (String op : List.of("-F", "-X")) {
+                for (String[] c : present) {
+                    Command cmd = FirewallPlan.ipt(f, c[0], op, c[1]);
                     CommandRunner.Result r = run(cmd);
                     if (!r.isSuccess()) {
                         problems.add(cmd + ": " + r.firstErrorLine());
@@ -244,7 +248,11 @@ public final class FirewallManager {
     private void removeJumps(Family f, String table, String chain, List<List<String>> keep, List<String> problems) {
         CommandRunner.Result listing = run(FirewallPlan.ipt(f, table, "-S", chain));
         if (!listing.isSuccess()) {
-            return;     // table or tool absent: nothing of ours can be there
+            if (!isAbsent(listing)) {   // a listing that failed otherwise (killed, locked) proves nothing
+                problems.add("cannot list " + f.program() + " " + table + " " + chain + ": "
+                        + listing.firstErrorLine());
+            }
+            return;
         }
         int removed = 0;
         for (String line : listing.stdout().split("\n")) {
@@ -253,8 +261,7 @@ public final class FirewallManager {
                 continue;
             }
             String target = words.get(words.size() - 1);
-            if (!words.get(words.size() - 2).equals("-j") || !(target.equals(FirewallPlan.CHAIN)
-                    || target.equals(FirewallPlan.SAVE_CHAIN) || target.equals(FirewallPlan.RPF_CHAIN))) {
+            if (!words.get(words.size() - 2).equals("-j") || !FirewallPlan.JUMP_TARGETS.contains(target)) {
                 continue;
             }
             List<String> spec = words.subList(2, words.size());
@@ -271,6 +278,16 @@ public final class FirewallManager {
                 problems.add(delete + ": " + r.firstErrorLine());
             }
         }
+    }
+
+    /**
+     * True when a listing failed because there is nothing to list: the tool is not installed (exit 127), or the
+     * table or chain does not exist (then nothing of ours can be in it).
+     */
+    static boolean isAbsent(CommandRunner.Result listing) {
+        String why = listing.firstErrorLine().toLowerCase(java.util.Locale.ROOT);
+        return listing.exitCode() == 127 || why.contains("does not exist") || why.contains("no chain")
+                || why.contains("table") && why.contains("not exist");
     }
 
     /**

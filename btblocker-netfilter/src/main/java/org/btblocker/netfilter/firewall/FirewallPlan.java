@@ -13,25 +13,36 @@ import org.btblocker.api.ban.Enforcement;
  *
  * <h2>Where the rules go, and why</h2>
  * <pre>
- *  packet ─► mangle PREROUTING, first rule  -i IFACE ─► BTBLOCKER_RPF      (firewall.sourceCheck strict | loose)
- *               1 clear the unverified bit
- *               2 rpfilter fails (source does not route back via IFACE) → set the unverified bit
+ *  packet ─► mangle PREROUTING, first rule ─► BTBLOCKER_RPF                   (firewall.sourceCheck strict | loose)
+ *               1 ctmark = clean                 → RETURN  (decided: one comparison)
+ *               2 clear the unverified bit
+ *               3 -i IFACE, rpfilter fails (source does not route back via IFACE) → set the unverified bit
  *         ─► [nft inet btblocker, prio -160: banned source? drop]          (nftables sinks only)
- *         ─► mangle FORWARD (prio -150)  -i/-o IFACE ─► BTBLOCKER
+ *         ─► mangle FORWARD (prio -150), appended ─► BTBLOCKER_IF
+ *               1 ctmark = clean                 → RETURN  (decided: one comparison, never queued again)
+ *               2 -i IFACE / -o IFACE            → goto BTBLOCKER (once per packet, whichever interface matched)
+ *            BTBLOCKER
  *               1 source in ban ipset            → DROP                    (ipset sinks only)
- *               2 ctmark = clean                 → RETURN  (decided: never queued again)
- *               3 ctmark = bittorrent            → DROP
- *               4 tcp/udp whitelisted port       → RETURN
- *               5 tcp                            → NFQUEUE --queue-num N | --queue-balance N:N+c-1, --queue-bypass
- *               6 udp                            → NFQUEUE the next c queues (queue.separateUdp), or the same
- *         ─► filter FORWARD (prio 0), first rule ─► BTBLOCKER_SAVE
- *               1 packet mark (our bits) = 0     → RETURN  (not marked by the daemon)
+ *               2 ctmark = bittorrent            → DROP
+ *               3 tcp/udp whitelisted port       → RETURN
+ *               4 tcp                            → NFQUEUE --queue-num N | --queue-balance N:N+c-1, --queue-bypass
+ *               5 udp                            → NFQUEUE the next c queues (queue.separateUdp), or the same
+ *         ─► filter FORWARD (prio 0), first rule, packet mark (our bits) ≠ 0 ─► BTBLOCKER_SAVE
+ *               1 marked clean, destination in ban ipset → RETURN  (never remember a banned host's flow as clean)
  *               2 CONNMARK --save-mark (our bits only)
  *               3 packet mark = bittorrent       → DROP
  * </pre>
  * <ul>
+ *   <li><b>A decided flow costs one comparison</b>: the first rule of each chain a hook jumps to compares the
+ *   connection mark (and the jump into the save chain is guarded by the packet mark), so the bulk of the traffic
+ *   (flows already found clean, which are never queued again) passes each hook after one mark test. Bans still cut a
+ *   banned host's connections that were found clean before: the ipset sink deletes their conntrack entries when it
+ *   bans (see {@link ConnectionCut}), their next packets are undecided again and meet the ban drop, and the save
+ *   chain never stores "clean" for a flow to a banned address (the other side's next packet is queued and found
+ *   clean, which would otherwise let the banned side's packets skip the drop again).</li>
  *   <li><b>FORWARD</b>: a gateway forwards its clients' traffic, so that is where it is seen; both {@code -i} and
- *   {@code -o} of each configured interface are hooked so both directions of a flow reach the engine. With
+ *   {@code -o} of each configured interface select packets so both directions of a flow reach the engine, through
+ *   one dispatch chain and a goto, so a packet between two configured interfaces is still inspected once. With
  *   {@code localTraffic} the host's own traffic is hooked too (mangle INPUT {@code -i}, mangle OUTPUT {@code -o}).
  *   PREROUTING is avoided for queueing: it would also see traffic addressed to the host itself.</li>
  *   <li><b>PREROUTING, only the source check</b>: the {@code rpfilter} match works in PREROUTING only, so a packet
@@ -66,9 +77,16 @@ public final class FirewallPlan {
     public static final String SAVE_CHAIN = "BTBLOCKER_SAVE";
     /** Our mangle PREROUTING chain: mark packets whose source fails the reverse-path check. */
     public static final String RPF_CHAIN = "BTBLOCKER_RPF";
-    /** Every chain of ours, for removal whatever the plan (settings may have changed since the install). */
-    static final List<String[]> ALL_CHAINS = List.of(new String[] {"mangle", CHAIN},
-            new String[] {"mangle", RPF_CHAIN}, new String[] {"filter", SAVE_CHAIN});
+    /** Our mangle chain that the hooks jump to: picks the packets of the configured interfaces for {@link #CHAIN}. */
+    public static final String DISPATCH_CHAIN = "BTBLOCKER_IF";
+    /**
+     * Every chain of ours, for removal whatever the plan (settings may have changed since the install), in the
+     * order they can be deleted: the dispatch chain refers to {@link #CHAIN}.
+     */
+    static final List<String[]> ALL_CHAINS = List.of(new String[] {"mangle", DISPATCH_CHAIN},
+            new String[] {"mangle", CHAIN}, new String[] {"mangle", RPF_CHAIN}, new String[] {"filter", SAVE_CHAIN});
+    /** Targets of the jumps from built-in chains that are ours (older layouts jumped to CHAIN directly). */
+    static final List<String> JUMP_TARGETS = List.of(DISPATCH_CHAIN, CHAIN, SAVE_CHAIN, RPF_CHAIN);
 
     /** The nft chains (in our table) that drop banned sources; they run before iptables' mangle (-150). */
     static final int NFT_BAN_PRIORITY = -160;
@@ -204,7 +222,6 @@ public final class FirewallPlan {
             String set = f == Family.IPV4 ? ban.set4() : ban.set6();
             rules.add(List.of("-m", "set", "--match-set", set, "src", "-j", "DROP"));
         }
-        rules.add(List.of("-m", "connmark", "--mark", m.cleanMatch(), "-j", "RETURN"));
         rules.add(List.of("-m", "connmark", "--mark", m.bittorrentMatch(), "-j", "DROP"));
         List<Integer> ports = settings.distinctPorts();
         for (String proto : List.of("tcp", "udp")) {
@@ -218,41 +235,64 @@ public final class FirewallPlan {
         rules.add(queueRule("udp", settings.firstUdpQueue()));
         chains.add(new OwnChain(f, "mangle", CHAIN, List.copyOf(rules)));
 
+        // A decided flow (clean) costs one comparison, the first rule of each chain a hook jumps to, and nothing
+        // else of ours. Not a guard on the jump itself ("-m connmark ! --mark"): the connmark match is false for a
+        // packet without a connection (NOTRACK), inverted or not, so such packets would never be inspected.
+        List<String> decided = List.of("-m", "connmark", "--mark", m.cleanMatch(), "-j", "RETURN");
+
+        // One pass per packet whatever the interfaces: -g (goto) returns to the built-in chain after BTBLOCKER,
+        // so a packet that came in on one configured interface and leaves on another is inspected once.
+        List<List<String>> dispatch = new ArrayList<>();
+        dispatch.add(decided);
+        for (String iface : settings.interfaces()) {
+            dispatch.add(List.of("-i", iface, "-g", CHAIN));
+            dispatch.add(List.of("-o", iface, "-g", CHAIN));
+        }
+        chains.add(new OwnChain(f, "mangle", DISPATCH_CHAIN, List.copyOf(dispatch)));
+
         SourceCheck check = settings.sourceCheck();
         if (check.isOn()) {
             String bit = Marks.hex(check.mark());
-            List<String> rpfilter = new ArrayList<>(List.of("-m", "rpfilter"));
-            if (check.mode() == SourceCheck.Mode.LOOSE) {
-                rpfilter.add("--loose");
-            }
-            rpfilter.addAll(List.of("--invert", "-j", "MARK", "--set-xmark", bit + "/" + bit));
-            chains.add(new OwnChain(f, "mangle", RPF_CHAIN, List.of(
-                    List.of("-j", "MARK", "--set-xmark", "0x0/" + bit), List.copyOf(rpfilter))));
+            List<List<String>> rpf = new ArrayList<>();
+            rpf.add(decided);
+            rpf.add(List.of("-j", "MARK", "--set-xmark", "0x0/" + bit));
             for (String iface : settings.interfaces()) {
-                jumps.add(new Jump(f, "mangle", "PREROUTING", List.of("-i", iface), RPF_CHAIN, true));
+                List<String> rule = new ArrayList<>(List.of("-i", iface, "-m", "rpfilter"));
+                if (check.mode() == SourceCheck.Mode.LOOSE) {
+                    rule.add("--loose");
+                }
+                rule.addAll(List.of("--invert", "-j", "MARK", "--set-xmark", bit + "/" + bit));
+                rpf.add(List.copyOf(rule));
             }
+            chains.add(new OwnChain(f, "mangle", RPF_CHAIN, List.copyOf(rpf)));
+            jumps.add(new Jump(f, "mangle", "PREROUTING", List.of(), RPF_CHAIN, true));
         }
 
         String mask = Marks.hex(m.mask());
-        chains.add(new OwnChain(f, "filter", SAVE_CHAIN, List.of(
-                List.of("-m", "mark", "--mark", "0x0/" + mask, "-j", "RETURN"),
-                List.of("-j", "CONNMARK", "--save-mark", "--nfmask", mask, "--ctmask", mask),
-                List.of("-m", "mark", "--mark", m.bittorrentMatch(), "-j", "DROP"))));
+        List<List<String>> save = new ArrayList<>();
+        for (Enforcement.IpsetMatch ban : settings.ipsetMatches()) {
+            // A flow to a banned host is never remembered as clean: its banned side's packets must keep meeting the
+            // drop (the connection a ban cut is picked up again by the other side's next packet, found clean).
+            String set = f == Family.IPV4 ? ban.set4() : ban.set6();
+            save.add(List.of("-m", "mark", "--mark", m.cleanMatch(), "-m", "set", "--match-set", set, "dst", "-j",
+                    "RETURN"));
+        }
+        save.add(List.of("-j", "CONNMARK", "--save-mark", "--nfmask", mask, "--ctmask", mask));
+        save.add(List.of("-m", "mark", "--mark", m.bittorrentMatch(), "-j", "DROP"));
+        chains.add(new OwnChain(f, "filter", SAVE_CHAIN, List.copyOf(save)));
 
-        for (String iface : settings.interfaces()) {
-            jumps.add(new Jump(f, "mangle", "FORWARD", List.of("-i", iface), CHAIN, false));
-            jumps.add(new Jump(f, "mangle", "FORWARD", List.of("-o", iface), CHAIN, false));
-        }
+        jumps.add(new Jump(f, "mangle", "FORWARD", List.of(), DISPATCH_CHAIN, false));
         if (settings.localTraffic()) {
-            for (String iface : settings.interfaces()) {
-                jumps.add(new Jump(f, "mangle", "INPUT", List.of("-i", iface), CHAIN, false));
-                jumps.add(new Jump(f, "mangle", "OUTPUT", List.of("-o", iface), CHAIN, false));
-            }
+            jumps.add(new Jump(f, "mangle", "INPUT", List.of(), DISPATCH_CHAIN, false));
+            jumps.add(new Jump(f, "mangle", "OUTPUT", List.of(), DISPATCH_CHAIN, false));
         }
-        jumps.add(new Jump(f, "filter", "FORWARD", List.of(), SAVE_CHAIN, true));
+        // Only packets the daemon marked (a verdict's mark) enter the save chain: one packet-mark comparison for
+        // every other packet, no conntrack write.
+        List<String> marked = List.of("-m", "mark", "!", "--mark", "0x0/" + mask);
+        jumps.add(new Jump(f, "filter", "FORWARD", marked, SAVE_CHAIN, true));
         if (settings.localTraffic()) {
-            jumps.add(new Jump(f, "filter", "INPUT", List.of(), SAVE_CHAIN, true));
-            jumps.add(new Jump(f, "filter", "OUTPUT", List.of(), SAVE_CHAIN, true));
+            jumps.add(new Jump(f, "filter", "INPUT", marked, SAVE_CHAIN, true));
+            jumps.add(new Jump(f, "filter", "OUTPUT", marked, SAVE_CHAIN, true));
         }
     }
 
@@ -337,6 +377,11 @@ public final class FirewallPlan {
             for (OwnChain c : chains) {
                 if (c.family() == f) {
                     out.add(ipt(f, c.table(), "-F", c.name()));
+                }
+            }
+            for (int i = chains.size() - 1; i >= 0; i--) {     // a chain goes after the ones that refer to it
+                OwnChain c = chains.get(i);
+                if (c.family() == f) {
                     out.add(ipt(f, c.table(), "-X", c.name()));
                 }
             }
@@ -418,7 +463,9 @@ public final class FirewallPlan {
         return sb.toString();
     }
 
+    /** Arguments as iptables-restore reads them: words split at spaces, double quotes around one that has any. */
     private static String words(List<String> args) {
-        return new Command(args).toString();
+        return args.stream().map(a -> a.isEmpty() || a.chars().anyMatch(Character::isWhitespace)
+                ? "\"" + a.replace("\"", "\\\"") + "\"" : a).collect(Collectors.joining(" "));
     }
 }

@@ -73,22 +73,25 @@ class FirewallIT {
         String installed = saved();
         assertThat(installed).contains(
                 ":BTBLOCKER - [0:0]",
-                "-A FORWARD -i btb0 -j BTBLOCKER",
-                "-A FORWARD -o btb1 -j BTBLOCKER",
-                "-A INPUT -i btb0 -j BTBLOCKER",
+                ":BTBLOCKER_IF - [0:0]",
+                "-A FORWARD -j BTBLOCKER_IF",
+                "-A INPUT -j BTBLOCKER_IF",
+                "-A BTBLOCKER_IF -m connmark --mark 0x1/0x3 -j RETURN\n-A BTBLOCKER_IF -i btb0 -g BTBLOCKER",
+                "-A BTBLOCKER_IF -o btb1 -g BTBLOCKER",
                 "-A BTBLOCKER -m set --match-set torrent_block src -j DROP",
                 "-A BTBLOCKER -m set --match-set torrent_block6 src -j DROP",
-                "-A BTBLOCKER -m connmark --mark 0x1/0x3 -j RETURN",
                 "-A BTBLOCKER -m connmark --mark 0x2/0x3 -j DROP",
                 "-A BTBLOCKER -p tcp -m multiport --ports 22,53,853 -j RETURN",
                 "-A BTBLOCKER -p udp -j NFQUEUE --queue-balance 3:4 --queue-bypass",
-                "-A BTBLOCKER_SAVE -m mark --mark 0x0/0x3 -j RETURN",
+                "-A FORWARD -m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE",
+                "-A BTBLOCKER_SAVE -m mark --mark 0x1/0x3 -m set --match-set torrent_block dst -j RETURN",
                 "-A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x3 --ctmask 0x3",
                 "-A BTBLOCKER_SAVE -m mark --mark 0x2/0x3 -j DROP");
+        assertThat(installed).doesNotContain("-j BTBLOCKER\n").doesNotContain("-A BTBLOCKER -m connmark --mark 0x1/0x3");
         // Our save chain comes before the other user's ESTABLISHED accept, our queue jump after their TCPMSS.
-        assertThat(installed.indexOf("-A FORWARD -j BTBLOCKER_SAVE"))
+        assertThat(installed.indexOf("-A FORWARD -m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE"))
                 .isLessThan(installed.indexOf("-A FORWARD -m conntrack"));
-        assertThat(installed.indexOf("-A FORWARD -i btb0 -j BTBLOCKER"))
+        assertThat(installed.indexOf("-A FORWARD -j BTBLOCKER_IF"))
                 .isGreaterThan(installed.indexOf("-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS"));
 
         manager.install(plan);
@@ -228,6 +231,106 @@ class FirewallIT {
                 assertThat(ns.ok("iptables", "-t", "filter", "-v", "-n", "-L", "BTBLOCKER_SAVE"))
                         .containsPattern("(?m)^\\s*[1-9]\\d*\\s+\\d+\\s+DROP .*mark match 0x2/0x3");
             }
+        }
+    }
+
+    /** Packets counted by the first rule of {@code chain} in {@code table} whose listing line has every word. */
+    private long counted(String table, String chain, String... words) throws Exception {
+        for (String line : ns.ok("iptables", "-t", table, "-v", "-x", "-n", "-L", chain).split("\n")) {
+            if (java.util.Arrays.stream(words).allMatch(line::contains)) {
+                return Long.parseLong(line.trim().split("\\s+")[0]);
+            }
+        }
+        throw new AssertionError("no rule with " + String.join(" ", words) + " in " + table + " " + chain);
+    }
+
+    /**
+     * Issue 12: a flow found clean costs one connection-mark comparison and never enters our chains again; and since
+     * that puts the ban drop behind the comparison, a ban must still cut the banned host's connections found clean
+     * before it (the ipset sink deletes their conntrack entries). Without the cut the last write gets through.
+     */
+    @Test
+    void aDecidedConnectionSkipsOurChainsAndABanStillCutsIt() throws Exception {
+        assumeTrue(new FirewallProbe.SystemHost().hasProgram("conntrack"), "needs conntrack");
+        try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
+            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
+            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
+            ns.ok("ip", "link", "set", "btbp0", "up");
+            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
+            peer.ok("ip", "link", "set", "btbp1", "up");
+            ServerSocket server;
+            try (NetNs in = NetNs.enter(ns.name)) {
+                server = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
+            }
+            createIpsets();
+            var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
+                    List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
+            new FirewallManager(ns).install(FirewallPlan.of(settings));
+            // the daemon's "clean" verdict, stood in for by a MARK rule before the queue rule
+            ns.ok("iptables", "-t", "mangle", "-I", "BTBLOCKER", "1", "-p", "tcp", "--dport",
+                    String.valueOf(server.getLocalPort()), "-j", "MARK", "--set-xmark", "0x1/0x3");
+            SocketChannel client;
+            try (NetNs in = NetNs.enter(peer.name)) {
+                client = SocketChannel.open();
+            }
+            try (server; client) {
+                client.socket().connect(new InetSocketAddress("10.200.0.1", server.getLocalPort()), 1000);
+                try (java.net.Socket accepted = server.accept()) {
+                    accepted.setSoTimeout(1000);
+                    client.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+                    assertThat(accepted.getInputStream().read()).isEqualTo(1);
+                    long inspected = counted("mangle", "BTBLOCKER", "MARK");
+                    long returned = counted("mangle", "BTBLOCKER_IF", "RETURN");
+                    long saved = counted("filter", "INPUT", "BTBLOCKER_SAVE");
+                    for (int i = 0; i < 20; i++) {
+                        client.write(java.nio.ByteBuffer.wrap(new byte[] {2}));
+                        assertThat(accepted.getInputStream().read()).isEqualTo(2);
+                    }
+                    assertThat(counted("mangle", "BTBLOCKER_IF", "RETURN") - returned).as("a decided flow's packets "
+                            + "stop at the first rule").isGreaterThanOrEqualTo(20);
+                    assertThat(counted("mangle", "BTBLOCKER", "MARK")).as("and never reach the inspecting chain")
+                            .isEqualTo(inspected);
+                    assertThat(counted("filter", "INPUT", "BTBLOCKER_SAVE")).as("nor the save chain")
+                            .isEqualTo(saved);
+
+                    ns.ok("ipset", "add", "torrent_block", "10.200.0.2");
+                    assertThat(new ConnectionCut(ns).cut(java.net.InetAddress.getByName("10.200.0.2")))
+                            .as("conntrack entries deleted").isGreaterThanOrEqualTo(1);
+                    client.write(java.nio.ByteBuffer.wrap(new byte[] {3}));
+                    assertThatThrownBy(() -> accepted.getInputStream().read()).as("the banned host's open "
+                            + "connection is cut").isInstanceOf(SocketTimeoutException.class);
+                }
+            }
+        }
+    }
+
+    /**
+     * A packet without a connection (an operator's NOTRACK rule) is still inspected: the decided-flow test must not
+     * be a guard on the jump, where "connmark ! --mark clean" is false for it and would let it skip the queue.
+     */
+    @Test
+    void untrackedPacketsAreStillQueued() throws Exception {
+        try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
+            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
+            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
+            ns.ok("ip", "link", "set", "btbp0", "up");
+            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
+            peer.ok("ip", "link", "set", "btbp1", "up");
+            ns.ok("iptables", "-t", "raw", "-A", "PREROUTING", "-p", "udp", "-j", "NOTRACK");
+            var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
+                    List.of(SinkKind.LOG.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
+            new FirewallManager(ns).install(FirewallPlan.of(settings));
+            java.nio.channels.DatagramChannel udp;
+            try (NetNs in = NetNs.enter(peer.name)) {
+                udp = java.nio.channels.DatagramChannel.open();
+            }
+            try (udp) {
+                for (int i = 0; i < 3; i++) {
+                    udp.send(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), new InetSocketAddress("10.200.0.1", 9));
+                }
+            }
+            assertThat(counted("mangle", "BTBLOCKER", "NFQUEUE    17 ")).as("untracked datagrams queued")
+                    .isGreaterThanOrEqualTo(3);
         }
     }
 }

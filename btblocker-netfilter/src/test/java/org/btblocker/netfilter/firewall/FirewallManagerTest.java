@@ -23,14 +23,16 @@ class FirewallManagerTest {
     void installBuildsChainsAndJumpsAroundForeignRules() throws Exception {
         FakeFirewall fw = withForeignRules();
         new FirewallManager(fw).install(PLAN);
+        // one jump per hook, whatever the interfaces; the dispatch chain returns decided flows and names them
         assertThat(fw.rules("iptables", "mangle", "FORWARD")).containsExactly(
-                "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS",
-                "-i eth0 -j BTBLOCKER", "-o eth0 -j BTBLOCKER", "-i eth1 -j BTBLOCKER", "-o eth1 -j BTBLOCKER");
+                "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS", "-j BTBLOCKER_IF");
+        assertThat(fw.rules("iptables", "mangle", "BTBLOCKER_IF")).containsExactly(
+                "-m connmark --mark 0x1/0x3 -j RETURN", "-i eth0 -g BTBLOCKER", "-o eth0 -g BTBLOCKER", "-i eth1 -g BTBLOCKER", "-o eth1 -g BTBLOCKER");
         assertThat(fw.rules("iptables", "filter", "FORWARD")).containsExactly(
-                "-j BTBLOCKER_SAVE", "-m conntrack --ctstate ESTABLISHED -j ACCEPT");
+                "-m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE", "-m conntrack --ctstate ESTABLISHED -j ACCEPT");
         assertThat(fw.rules("ip6tables", "mangle", "BTBLOCKER")).first()
                 .isEqualTo("-m set --match-set torrent_block6 src -j DROP");
-        assertThat(fw.rules("iptables", "mangle", "BTBLOCKER")).hasSize(7);
+        assertThat(fw.rules("iptables", "mangle", "BTBLOCKER")).hasSize(6);
     }
 
     /**
@@ -47,8 +49,9 @@ class FirewallManagerTest {
         assertThat(manager.missing(plan)).isEmpty();
 
         fw.flushAll();
-        assertThat(manager.missing(plan)).contains("iptables mangle chain BTBLOCKER (0 of 7 rules)",
-                "iptables mangle jump FORWARD -> BTBLOCKER", "ip6tables mangle jump PREROUTING -> BTBLOCKER_RPF",
+        assertThat(manager.missing(plan)).contains("iptables mangle chain BTBLOCKER (0 of 6 rules)",
+                "iptables mangle chain BTBLOCKER_IF (0 of 3 rules)", "iptables mangle jump FORWARD -> BTBLOCKER_IF",
+                "ip6tables mangle jump PREROUTING -> BTBLOCKER_RPF",
                 "ip6tables filter chain BTBLOCKER_SAVE (0 of 3 rules)");
         manager.install(plan);
         assertThat(manager.missing(plan)).isEmpty();
@@ -128,7 +131,8 @@ class FirewallManagerTest {
     @Test
     void rollbackKeepsBanSetsThatExistedBefore() {
         FakeFirewall fw = withForeignRules().ipset("torrent_block");
-        fw.failWhen = c -> c.toString().equals("ip6tables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE");
+        fw.failWhen = c -> c.toString().equals("ip6tables -w -t filter -I FORWARD 1 -m mark '!' --mark 0x0/0x3 -j "
+                + "BTBLOCKER_SAVE");
         assertThatThrownBy(() -> new FirewallManager(fw).install(PLAN)).isInstanceOf(FirewallException.class);
         assertThat(fw.snapshot()).contains("ipsets [torrent_block]\n")
                 .doesNotContain("BTBLOCKER");
@@ -209,11 +213,38 @@ class FirewallManagerTest {
         var manager = new FirewallManager(fw);
         manager.install(FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of())));
         manager.install(FirewallPlan.of(Settings.ipset(List.of("eth1"), List.of())));
-        assertThat(fw.rules("iptables", "mangle", "FORWARD")).containsExactly(
-                "-p tcp --tcp-flags SYN,RST SYN -j TCPMSS", "-i eth1 -j BTBLOCKER", "-o eth1 -j BTBLOCKER");
+        assertThat(fw.rules("iptables", "mangle", "BTBLOCKER_IF")).containsExactly(
+                "-m connmark --mark 0x1/0x3 -j RETURN", "-i eth1 -g BTBLOCKER", "-o eth1 -g BTBLOCKER");
         FakeFirewall fresh = withForeignRules();
         new FirewallManager(fresh).install(FirewallPlan.of(Settings.ipset(List.of("eth1"), List.of())));
         assertThat(fw.snapshot()).isEqualTo(fresh.snapshot());
+    }
+
+    /** An upgrade: the jumps of the layout before issue 12 (one per interface and direction) go on install. */
+    @Test
+    void installRemovesTheJumpsOfTheOlderLayout() throws Exception {
+        FakeFirewall fw = withForeignRules()
+                .chain("iptables", "mangle", "BTBLOCKER", "-m connmark --mark 0x1/0x3 -j RETURN")
+                .chain("iptables", "filter", "BTBLOCKER_SAVE", "-m mark --mark 0x0/0x3 -j RETURN")
+                .foreignRule("iptables", "mangle", "FORWARD", "-i eth0 -j BTBLOCKER")
+                .foreignRule("iptables", "mangle", "FORWARD", "-o eth0 -j BTBLOCKER")
+                .foreignRule("iptables", "filter", "FORWARD", "-j BTBLOCKER_SAVE");
+        new FirewallManager(fw).install(FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of())));
+        FakeFirewall fresh = withForeignRules();
+        new FirewallManager(fresh).install(FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of())));
+        assertThat(fw.snapshot()).isEqualTo(fresh.snapshot());
+    }
+
+    /** A listing that fails for another reason than "nothing there" (killed, lock timeout) is reported. */
+    @Test
+    void aFailedListingIsAProblemNotAnAbsence() {
+        FakeFirewall fw = withForeignRules();
+        fw.failWhen = c -> c.toString().equals("iptables -w -t mangle -S FORWARD");
+        assertThatThrownBy(() -> new FirewallManager(fw).remove(PLAN)).isInstanceOf(FirewallException.class)
+                .hasMessageContaining("cannot list iptables mangle FORWARD");
+        assertThat(FirewallManager.isAbsent(CommandRunner.Result.failed(1,
+                "iptables v1.8.9 (nf_tables): table 'mangle' does not exist"))).isTrue();
+        assertThat(FirewallManager.isAbsent(CommandRunner.Result.failed(127, "iptables: not found"))).isTrue();
     }
 
     @Test

@@ -27,20 +27,25 @@ class FirewallPlanTest {
                 p + " -w -t mangle -N BTBLOCKER",
                 p + " -w -t mangle -F BTBLOCKER",
                 p + " -w -t mangle -A BTBLOCKER -m set --match-set " + set + " src -j DROP",
-                p + " -w -t mangle -A BTBLOCKER -m connmark --mark 0x1/0x3 -j RETURN",
                 p + " -w -t mangle -A BTBLOCKER -m connmark --mark 0x2/0x3 -j DROP",
                 p + " -w -t mangle -A BTBLOCKER -p tcp -m multiport --ports 22,53 -j RETURN",
                 p + " -w -t mangle -A BTBLOCKER -p udp -m multiport --ports 22,53 -j RETURN",
                 p + " -w -t mangle -A BTBLOCKER -p tcp -j NFQUEUE --queue-num 0 --queue-bypass",
                 p + " -w -t mangle -A BTBLOCKER -p udp -j NFQUEUE --queue-num 0 --queue-bypass",
+                p + " -w -t mangle -N BTBLOCKER_IF",
+                p + " -w -t mangle -F BTBLOCKER_IF",
+                p + " -w -t mangle -A BTBLOCKER_IF -m connmark --mark 0x1/0x3 -j RETURN",
+                p + " -w -t mangle -A BTBLOCKER_IF -i eth0 -g BTBLOCKER",
+                p + " -w -t mangle -A BTBLOCKER_IF -o eth0 -g BTBLOCKER",
                 p + " -w -t filter -N BTBLOCKER_SAVE",
                 p + " -w -t filter -F BTBLOCKER_SAVE",
-                p + " -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x0/0x3 -j RETURN",
+                p + " -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x1/0x3 -m set --match-set " + set
+                        + " dst -j RETURN",
                 p + " -w -t filter -A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x3 --ctmask 0x3",
                 p + " -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x2/0x3 -j DROP",
-                p + " -w -t mangle -A FORWARD -i eth0 -j BTBLOCKER",
-                p + " -w -t mangle -A FORWARD -o eth0 -j BTBLOCKER",
-                p + " -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE");
+                // the jumps come last; a decided flow costs one mark comparison in each (issue 12)
+                p + " -w -t mangle -A FORWARD -j BTBLOCKER_IF",
+                p + " -w -t filter -I FORWARD 1 -m mark '!' --mark 0x0/0x3 -j BTBLOCKER_SAVE");
     }
 
     @SafeVarargs
@@ -58,10 +63,12 @@ class FirewallPlanTest {
                 "iptables -w -t mangle -F BTBLOCKER", "iptables -w -t mangle -X BTBLOCKER");
         assertThat(chain.undoIfPresent()).isTrue();
         Step jump = plan.installSteps().stream().filter(s -> s.apply().toString()
-                .equals("ip6tables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE")).findFirst().orElseThrow();
-        assertThat(jump.check()).hasToString("ip6tables -w -t filter -C FORWARD -j BTBLOCKER_SAVE");
+                .equals("ip6tables -w -t filter -I FORWARD 1 -m mark '!' --mark 0x0/0x3 -j BTBLOCKER_SAVE")).findFirst()
+                .orElseThrow();
+        assertThat(jump.check()).hasToString("ip6tables -w -t filter -C FORWARD -m mark '!' --mark 0x0/0x3 -j "
+                + "BTBLOCKER_SAVE");
         assertThat(jump.undo()).map(Command::toString).containsExactly(
-                "ip6tables -w -t filter -D FORWARD -j BTBLOCKER_SAVE");
+                "ip6tables -w -t filter -D FORWARD -m mark '!' --mark 0x0/0x3 -j BTBLOCKER_SAVE");
         assertThat(plan.installSteps()).as("ban sets belong to the sinks").noneMatch(s -> s.apply().program()
                 .equals("ipset"));
     }
@@ -105,19 +112,21 @@ class FirewallPlanTest {
         for (String ipt : List.of("iptables", "ip6tables")) {
             assertThat(strict).containsSubsequence(
                     ipt + " -w -t mangle -N BTBLOCKER_RPF",
+                    ipt + " -w -t mangle -A BTBLOCKER_RPF -m connmark --mark 0x1/0x3 -j RETURN",
                     ipt + " -w -t mangle -A BTBLOCKER_RPF -j MARK --set-xmark 0x0/0x4",
-                    ipt + " -w -t mangle -A BTBLOCKER_RPF -m rpfilter --invert -j MARK --set-xmark 0x4/0x4",
-                    ipt + " -w -t mangle -I PREROUTING 1 -i eth0 -j BTBLOCKER_RPF");
-            assertThat(strict).contains(ipt + " -w -t mangle -I PREROUTING 1 -i eth1 -j BTBLOCKER_RPF");
+                    ipt + " -w -t mangle -A BTBLOCKER_RPF -i eth0 -m rpfilter --invert -j MARK --set-xmark 0x4/0x4",
+                    ipt + " -w -t mangle -A BTBLOCKER_RPF -i eth1 -m rpfilter --invert -j MARK --set-xmark 0x4/0x4",
+                    ipt + " -w -t mangle -I PREROUTING 1 -j BTBLOCKER_RPF");
+            assertThat(strict).filteredOn(c -> c.startsWith(ipt + " ") && c.contains("PREROUTING")).hasSize(1);
         }
         assertThat(install(FirewallPlan.of(Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.LOOSE))))
-                .contains("iptables -w -t mangle -A BTBLOCKER_RPF -m rpfilter --loose --invert -j MARK --set-xmark "
+                .contains("iptables -w -t mangle -A BTBLOCKER_RPF -i eth0 -m rpfilter --loose --invert -j MARK --set-xmark "
                         + "0x4/0x4");
         assertThat(install(FirewallPlan.of(Settings.of(SinkKind.IPSET, false, 0, 1))))
                 .noneMatch(c -> c.contains("rpfilter") || c.contains("PREROUTING"));
         assertThat(FirewallPlan.of(Settings.hardened(List.of("eth0"), 0, 1, SourceCheck.Mode.STRICT)).print())
-                .contains("-A BTBLOCKER_RPF -m rpfilter --invert -j MARK --set-xmark 0x4/0x4")
-                .contains("-I PREROUTING 1 -i eth0 -j BTBLOCKER_RPF");
+                .contains("-A BTBLOCKER_RPF -i eth0 -m rpfilter --invert -j MARK --set-xmark 0x4/0x4")
+                .contains("-I PREROUTING 1 -j BTBLOCKER_RPF");
     }
 
     @Test
@@ -149,22 +158,21 @@ class FirewallPlanTest {
         FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, true, 0, 1));
         assertThat(install(plan).stream().filter(c -> c.startsWith("iptables ") && c.contains("-j BTBLOCKER")))
                 .containsExactly(
-                        "iptables -w -t mangle -A FORWARD -i eth0 -j BTBLOCKER",
-                        "iptables -w -t mangle -A FORWARD -o eth0 -j BTBLOCKER",
-                        "iptables -w -t mangle -A INPUT -i eth0 -j BTBLOCKER",
-                        "iptables -w -t mangle -A OUTPUT -o eth0 -j BTBLOCKER",
-                        "iptables -w -t filter -I FORWARD 1 -j BTBLOCKER_SAVE",
-                        "iptables -w -t filter -I INPUT 1 -j BTBLOCKER_SAVE",
-                        "iptables -w -t filter -I OUTPUT 1 -j BTBLOCKER_SAVE");
+                        "iptables -w -t mangle -A FORWARD -j BTBLOCKER_IF",
+                        "iptables -w -t mangle -A INPUT -j BTBLOCKER_IF",
+                        "iptables -w -t mangle -A OUTPUT -j BTBLOCKER_IF",
+                        "iptables -w -t filter -I FORWARD 1 -m mark '!' --mark 0x0/0x30 -j BTBLOCKER_SAVE",
+                        "iptables -w -t filter -I INPUT 1 -m mark '!' --mark 0x0/0x30 -j BTBLOCKER_SAVE",
+                        "iptables -w -t filter -I OUTPUT 1 -m mark '!' --mark 0x0/0x30 -j BTBLOCKER_SAVE");
     }
 
     @Test
     void marksUseTheConfiguredMask() {
         FirewallPlan plan = FirewallPlan.of(Settings.of(SinkKind.LOG, false, 0, 1));
         assertThat(install(plan)).contains(
-                "iptables -w -t mangle -A BTBLOCKER -m connmark --mark 0x10/0x30 -j RETURN",
+                "iptables -w -t mangle -A BTBLOCKER_IF -m connmark --mark 0x10/0x30 -j RETURN",
                 "iptables -w -t mangle -A BTBLOCKER -m connmark --mark 0x20/0x30 -j DROP",
-                "iptables -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x0/0x30 -j RETURN",
+                "iptables -w -t filter -I FORWARD 1 -m mark '!' --mark 0x0/0x30 -j BTBLOCKER_SAVE",
                 "iptables -w -t filter -A BTBLOCKER_SAVE -j CONNMARK --save-mark --nfmask 0x30 --ctmask 0x30",
                 "iptables -w -t filter -A BTBLOCKER_SAVE -m mark --mark 0x20/0x30 -j DROP");
     }
@@ -198,13 +206,15 @@ class FirewallPlanTest {
     void removeCommandsUndoJumpsThenChainsAndKeepSets() {
         FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth0"), List.of(22)));
         List<String> v4 = List.of(
-                "iptables -w -t mangle -D FORWARD -i eth0 -j BTBLOCKER",
-                "iptables -w -t mangle -D FORWARD -o eth0 -j BTBLOCKER",
-                "iptables -w -t filter -D FORWARD -j BTBLOCKER_SAVE",
+                "iptables -w -t mangle -D FORWARD -j BTBLOCKER_IF",
+                "iptables -w -t filter -D FORWARD -m mark '!' --mark 0x0/0x3 -j BTBLOCKER_SAVE",
                 "iptables -w -t mangle -F BTBLOCKER",
-                "iptables -w -t mangle -X BTBLOCKER",
+                "iptables -w -t mangle -F BTBLOCKER_IF",
                 "iptables -w -t filter -F BTBLOCKER_SAVE",
-                "iptables -w -t filter -X BTBLOCKER_SAVE");
+                // deleted after every flush: BTBLOCKER_IF refers to BTBLOCKER
+                "iptables -w -t filter -X BTBLOCKER_SAVE",
+                "iptables -w -t mangle -X BTBLOCKER_IF",
+                "iptables -w -t mangle -X BTBLOCKER");
         List<String> v6 = v4.stream().map(c -> "ip6" + c.substring(2)).toList();
         assertThat(plan.removeCommands()).map(Command::toString).containsExactlyElementsOf(concat(v4, v6));
     }
@@ -216,11 +226,13 @@ class FirewallPlanTest {
         assertThat(text).contains(
                 "ipset create torrent_block hash:ip family inet timeout 0 -exist\n",
                 "ipset create torrent_block6 hash:ip family inet6 timeout 0 -exist\n",
-                "# iptables-restore --noflush\n*mangle\n:BTBLOCKER - [0:0]\n"
+                "# iptables-restore --noflush\n*mangle\n:BTBLOCKER - [0:0]\n:BTBLOCKER_IF - [0:0]\n"
                         + "-A BTBLOCKER -m set --match-set torrent_block src -j DROP\n",
-                "-A FORWARD -i eth0 -j BTBLOCKER\n-A FORWARD -o eth0 -j BTBLOCKER\nCOMMIT\n*filter\n"
+                "-A BTBLOCKER_IF -m connmark --mark 0x1/0x3 -j RETURN\n"
+                        + "-A BTBLOCKER_IF -i eth0 -g BTBLOCKER\n-A BTBLOCKER_IF -o eth0 -g BTBLOCKER\n"
+                        + "-A FORWARD -j BTBLOCKER_IF\nCOMMIT\n*filter\n"
                         + ":BTBLOCKER_SAVE - [0:0]\n",
-                "-I FORWARD 1 -j BTBLOCKER_SAVE\nCOMMIT\n# ip6tables-restore --noflush\n",
+                "-I FORWARD 1 -m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE\nCOMMIT\n# ip6tables-restore --noflush\n",
                 "-A BTBLOCKER -m set --match-set torrent_block6 src -j DROP\n");
     }
 
