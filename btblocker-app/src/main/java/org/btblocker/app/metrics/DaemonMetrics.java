@@ -149,6 +149,11 @@ public final class DaemonMetrics implements MultiCollector {
                 + "per-source budget).", l, e.claimsRefused());
         f.counter("btblocker_engine_reconfigurations_total", "Reloads applied by this queue's engine.", l,
                 e.reconfigured());
+        f.counter("btblocker_flows_mid_stream_total", "TCP flows first seen without their SYN (joined mid-stream: "
+                + "the daemon started late, or the opening bypassed a full queue).", l, e.midStreamFlows());
+        f.counter("btblocker_packets_unverified_total", "Packets whose source failed the reverse-path check "
+                + "(firewall.sourceCheck): they never make a flow two-way, claim an endpoint or get anyone banned.", l,
+                e.unverifiedPackets());
         for (Map.Entry<String, Long> det : new TreeMap<>(e.detections()).entrySet()) {
             f.counter("btblocker_detections_total", "Flows blocked, by the detector that matched.",
                     l.add("detector", det.getKey()), det.getValue());

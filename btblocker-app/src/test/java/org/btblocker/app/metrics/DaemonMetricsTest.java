@@ -56,6 +56,8 @@ class DaemonMetricsTest {
                 "btblocker_detections_total{detector=\"dht\",queue=\"0\"} 3.0",
                 "btblocker_detections_total{detector=\"handshake\",queue=\"0\"} 4.0",
                 "btblocker_endpoint_claims_refused_total{queue=\"0\"} 13.0",
+                "btblocker_packets_unverified_total{queue=\"0\"} 14.0",
+                "btblocker_flows_mid_stream_total{queue=\"0\"} 15.0",
                 "btblocker_bans_added_total{origin=\"detection\"} 6.0",
                 "btblocker_bans_active 8.0",
                 "btblocker_bans_expired_total 5.0",
