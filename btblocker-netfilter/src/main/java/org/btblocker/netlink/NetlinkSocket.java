@@ -151,19 +151,25 @@ public final class NetlinkSocket implements NetlinkTransport {
         }
     }
 
+    /**
+     * The receive flags for a wait of {@code timeoutMillis} (0: none, negative: block, with {@code blocking} added),
+     * or -1 when the socket stayed unreadable that long.
+     */
+    private int receiveFlags(int fd, int timeoutMillis, int blocking) throws NetlinkException {
+        if (timeoutMillis > 0) {
+            return waitReadable(fd, timeoutMillis) == 0 ? -1 : Syscalls.MSG_TRUNC | Syscalls.MSG_DONTWAIT;
+        }
+        return Syscalls.MSG_TRUNC | (timeoutMillis == 0 ? Syscalls.MSG_DONTWAIT : blocking);
+    }
+
     @Override
     public int receive(ByteBuffer into, int timeoutMillis) throws NetlinkException {
         requireDirect(into);
         int f = openFd("receive");
         into.clear();
-        int flags = Syscalls.MSG_TRUNC;
-        if (timeoutMillis > 0) {
-            if (waitReadable(f, timeoutMillis) == 0) {
-                return TIMEOUT;
-            }
-            flags |= Syscalls.MSG_DONTWAIT;
-        } else if (timeoutMillis == 0) {
-            flags |= Syscalls.MSG_DONTWAIT;
+        int flags = receiveFlags(f, timeoutMillis, 0);
+        if (flags < 0) {
+            return TIMEOUT;
         }
         long n;
         do {
@@ -212,16 +218,9 @@ public final class NetlinkSocket implements NetlinkTransport {
         }
         int f = openFd("receive");
         into.limit(into.capacity()).position(0);
-        int flags = Syscalls.MSG_TRUNC;
-        if (timeoutMillis > 0) {
-            if (waitReadable(f, timeoutMillis) == 0) {
-                return TIMEOUT;
-            }
-            flags |= Syscalls.MSG_DONTWAIT;
-        } else if (timeoutMillis == 0) {
-            flags |= Syscalls.MSG_DONTWAIT;
-        } else {
-            flags |= Syscalls.MSG_WAITFORONE;
+        int flags = receiveFlags(f, timeoutMillis, Syscalls.MSG_WAITFORONE);
+        if (flags < 0) {
+            return TIMEOUT;
         }
         int n;
         do {

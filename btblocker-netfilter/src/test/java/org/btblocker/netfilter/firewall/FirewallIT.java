@@ -143,6 +143,15 @@ class FirewallIT {
                 .isEqualTo("torrent_block\ntorrent_block6\n");
     }
 
+    /** A veth pair to {@code peer}: btbp0 10.200.0.1/24 here, btbp1 10.200.0.2/24 there, both up. */
+    private void linkPeer(NetnsRunner peer) throws Exception {
+        ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
+        ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
+        ns.ok("ip", "link", "set", "btbp0", "up");
+        peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
+        peer.ok("ip", "link", "set", "btbp1", "up");
+    }
+
     /** True when a TCP connection from namespace {@code from} to {@code to:port} is established within 1 s. */
     private static boolean connects(String from, String to, int port) throws Exception {
         SocketChannel ch;
@@ -162,12 +171,8 @@ class FirewallIT {
     @Test
     void withoutADaemonTrafficFlowsAndBannedSourcesAreDropped() throws Exception {
         try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
-            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
-            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
-            ns.ok("ip", "link", "set", "btbp0", "up");
+            linkPeer(peer);
             ns.ok("ip", "link", "set", "lo", "up");
-            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
-            peer.ok("ip", "link", "set", "btbp1", "up");
             ServerSocket server;
             try (NetNs in = NetNs.enter(ns.name)) {
                 server = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
@@ -198,11 +203,7 @@ class FirewallIT {
     void theDaemonsMarkIsSavedToTheConnectionAndBittorrentIsDropped() throws Exception {
         assumeTrue(new FirewallProbe.SystemHost().hasProgram("conntrack"), "needs conntrack");
         try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
-            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
-            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
-            ns.ok("ip", "link", "set", "btbp0", "up");
-            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
-            peer.ok("ip", "link", "set", "btbp1", "up");
+            linkPeer(peer);
             ServerSocket clean;
             ServerSocket torrent;
             try (NetNs in = NetNs.enter(ns.name)) {
@@ -253,11 +254,7 @@ class FirewallIT {
     void aDecidedConnectionSkipsOurChainsAndABanStillCutsIt() throws Exception {
         assumeTrue(new FirewallProbe.SystemHost().hasProgram("conntrack"), "needs conntrack");
         try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
-            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
-            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
-            ns.ok("ip", "link", "set", "btbp0", "up");
-            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
-            peer.ok("ip", "link", "set", "btbp1", "up");
+            linkPeer(peer);
             ServerSocket server;
             try (NetNs in = NetNs.enter(ns.name)) {
                 server = new ServerSocket(0, 50, java.net.InetAddress.getByName("10.200.0.1"));
@@ -311,11 +308,7 @@ class FirewallIT {
     @Test
     void untrackedPacketsAreStillQueued() throws Exception {
         try (NetnsRunner peer = new NetnsRunner("btb-fwpeer-")) {
-            ns.ok("ip", "link", "add", "btbp0", "type", "veth", "peer", "name", "btbp1", "netns", peer.name);
-            ns.ok("ip", "addr", "add", "10.200.0.1/24", "dev", "btbp0");
-            ns.ok("ip", "link", "set", "btbp0", "up");
-            peer.ok("ip", "addr", "add", "10.200.0.2/24", "dev", "btbp1");
-            peer.ok("ip", "link", "set", "btbp1", "up");
+            linkPeer(peer);
             ns.ok("iptables", "-t", "raw", "-A", "PREROUTING", "-p", "udp", "-j", "NOTRACK");
             var settings = new FirewallSettings(List.of("btbp0"), true, 7, 1, List.of(),
                     List.of(SinkKind.LOG.enforcement), new Marks(1, 2, 3), false, SourceCheck.off());
