@@ -51,6 +51,15 @@ public interface FlowContext {
     }
 
     /**
+     * Asks the engine to keep this flow under inspection past {@code maxPacketsPerFlow}, up to
+     * {@code maxPacketsMidStream}: for a detector that has already seen a protocol's opening and needs what follows
+     * to prove it (a complete MSE/PE key exchange, then the peer-wire lengths), and that bounds its own wait. Where
+     * the engine has no such bound, nothing happens.
+     */
+    default void keepInspecting() {
+    }
+
+    /**
      * False when the current packet failed the reverse-path check: it arrived on an interface that does not route
      * back to its source, so its source address is likely forged. The engine already keeps such packets from
      * making a flow two-way and from claiming endpoints; true where no check is made.

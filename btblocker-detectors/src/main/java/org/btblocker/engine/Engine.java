@@ -33,7 +33,8 @@ import com.typesafe.config.ConfigFactory;
  *                   ▼
  *                 no detector left, or maxPacketsPerFlow reached ──► flow ALLOWED ──────────► ALLOW
  *                   (not while a TCP opening is incomplete, up to maxPacketsPerOpening, nor while a flow
- *                   joined mid-stream can still be judged, up to maxPacketsMidStream)
+ *                   joined mid-stream, or one a detector asked to keep (keepInspecting), can still be judged,
+ *                   up to maxPacketsMidStream)
  *                 otherwise ────────────────────────────────────────────────────────────────► ACCEPT
  * </pre>
  *
@@ -289,7 +290,8 @@ public final class Engine {
      * must only delay the judgement, never buy a clean mark: such flows keep being inspected up to their own bound.
      */
     private String capReached(int i, int packets) {
-        if ((table.flags[i] & FlowTable.MID_STREAM) != 0) {
+        if ((table.flags[i] & (FlowTable.MID_STREAM | FlowTable.INSPECT_LONGER)) != 0) {
+            // joined mid-stream, or a detector that saw an opening asked to see what follows (keepInspecting)
             return packets >= settings.maxPacketsMidStream() ? ALLOW_MAX_MID_STREAM : null;
         }
         if (HandshakeTracker.isOpeningIncomplete(table, i, OPENING_BYTES)) {

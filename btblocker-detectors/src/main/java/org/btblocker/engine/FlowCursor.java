@@ -104,6 +104,11 @@ final class FlowCursor implements FlowContext {
     }
 
     @Override
+    public void keepInspecting() {
+        table.flags[entry] |= FlowTable.INSPECT_LONGER;
+    }
+
+    @Override
     public boolean isMidStream() {
         return (table.flags[entry] & FlowTable.MID_STREAM) != 0;
     }

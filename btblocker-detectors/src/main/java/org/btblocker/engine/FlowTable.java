@@ -36,7 +36,7 @@ final class FlowTable {
             SYN_ACK_SEEN = 1 << 4, HANDSHAKE_ACK_SEEN = 1 << 5, INITIATOR_PAYLOAD = 1 << 6,
             RESPONDER_PAYLOAD = 1 << 7, MATCH_PROVES = 1 << 8, ENDPOINTS_PROVEN = 1 << 9,
             UNVERIFIED_SEEN = 1 << 10, MID_STREAM = 1 << 11, INITIATOR_SEQ_KNOWN = 1 << 12,
-            RESPONDER_SEQ_KNOWN = 1 << 13;
+            RESPONDER_SEQ_KNOWN = 1 << 13, INSPECT_LONGER = 1 << 14;
 
     private static final int EVICTION_SAMPLE = 16;
     private static final int TCP = 6;

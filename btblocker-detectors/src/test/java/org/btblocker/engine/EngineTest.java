@@ -53,6 +53,9 @@ class EngineTest {
                 if (p.payloadLength() >= 1 && p.payloadByte(0) == '!') {
                     throw new IllegalStateException("detector bug");
                 }
+                if (p.payloadLength() >= 1 && p.payloadByte(0) == 'K') {
+                    flow.keepInspecting();              // "I saw an opening; let me see what follows"
+                }
                 return Verdict.UNDECIDED;
             };
         }
@@ -279,6 +282,29 @@ class EngineTest {
         }
         assertThat(last).isEqualTo(Engine.Action.ALLOW);
         assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsPerFlow");
+    }
+
+    /**
+     * A detector that saw an opening and needs what follows (the MSE key exchange, then the peer-wire lengths) keeps
+     * the flow past maxPacketsPerFlow with {@link FlowContext#keepInspecting}, bounded by maxPacketsMidStream (the
+     * lab's Transmission seed could send more piece segments than the cap before its requests proved it).
+     */
+    @Test
+    void aDetectorCanKeepAFlowPastThePacketCapUpToTheMidStreamBound() {
+        MarkerProvider marker = new MarkerProvider(Interest.TCP_PAYLOAD);
+        Engine engine = engine("btblocker { whitelistPorts = [], maxPacketsPerFlow = 8, maxPacketsMidStream = 20 }",
+                marker);
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.SYN, 100, 0, ""), 0);
+        engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.SYN | PacketView.ACK, 5000, 101, ""), 0);
+        engine.inspect(tcp("10.0.0.1", 999, "10.0.0.2", 6881, PacketView.ACK, 101, 5001, "K".repeat(68)), 0);
+        int n = 3;
+        for (; n < 19; n++) {
+            assertThat(engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.ACK, 5001 + 100L * n, 169,
+                    "p".repeat(100)), n)).as("packet %d", n).isEqualTo(Engine.Action.ACCEPT);
+        }
+        assertThat(engine.inspect(tcp("10.0.0.2", 6881, "10.0.0.1", 999, PacketView.ACK, 5001 + 100L * n, 169,
+                "p".repeat(100)), n)).isEqualTo(Engine.Action.ALLOW);
+        assertThat(decisions).extracting(Decision::reason).containsExactly("maxPacketsMidStream");
     }
 
     /**

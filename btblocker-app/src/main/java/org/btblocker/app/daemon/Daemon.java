@@ -361,7 +361,11 @@ public final class Daemon implements AutoCloseable {
         try {
             if (next.manageFirewall()) {
                 FirewallPlan plan = FirewallPlan.of(next.firewall());
-                firewallManager.install(plan);
+                if (installedPlan == null) {
+                    firewallManager.install(plan);
+                } else if (!plan.print().equals(installedPlan.print())) {
+                    firewallManager.replace(plan);      // one transaction per family: never a half-filled chain
+                }                                       // unchanged: not touched
                 installedPlan = plan;
             } else if (installedPlan != null) {
                 firewallManager.remove(installedPlan);

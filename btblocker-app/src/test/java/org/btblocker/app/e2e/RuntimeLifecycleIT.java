@@ -54,6 +54,9 @@ class RuntimeLifecycleIT extends GatewayLabTest {
         daemon.signal("HUP");
         daemon.awaitErr("configuration reloaded", WAIT);
         assertThat(daemon.pid()).as("the same process").hasToString(pid);
+        // the new whitelist is in the rules, swapped in one iptables-restore transaction per family
+        assertThat(daemon.errMatching("firewall rules replaced in one transaction")).hasSize(1);
+        assertThat(lab.in(lab.gateway, "iptables-save").ok()).contains("--ports 22,7777 -j RETURN");
 
         Matcher got = fetch.awaitOut("^FETCHED (\\d+) (\\w+)", Duration.ofSeconds(60));
         Matcher served = server.awaitOut("^SERVED (\\d+) (\\w+)", WAIT);

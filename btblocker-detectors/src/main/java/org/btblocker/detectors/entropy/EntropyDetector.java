@@ -323,7 +323,15 @@ final class EntropyDetector implements Detector {
             return matchFor(flow);
         }
         long flights = (state >>> FLIGHTS_SHIFT) & FLIGHTS_MASK;
-        return flights > EXCHANGE_FLIGHTS + settings.maxFlights() ? Verdict.NOT_MINE : Verdict.UNDECIDED;
+        if (flights > EXCHANGE_FLIGHTS + settings.maxFlights()) {
+            return Verdict.NOT_MINE;
+        }
+        if (flights > EXCHANGE_FLIGHTS) {
+            // the four flights of a key exchange, in order and in size: the proof is in the next maxFlights flights,
+            // which a fast seed can spread over more packets than maxPacketsPerFlow (pieces in many segments)
+            flow.keepInspecting();
+        }
+        return Verdict.UNDECIDED;
     }
 
     private static Verdict matchFor(FlowContext flow) {

@@ -34,7 +34,10 @@
  *       PadC, len(IA))}: at least 56 bytes. The responder's next flight holds {@code ENCRYPT(VC, crypto_select,
  *       len(PadD), PadD)}: at least 14 bytes. Excludes one-request exchanges (a client that sends one request and
  *       reads the answer to the end, as curl through a proxy does).</li>
- *   <li>Within {@code maxFlights} (24) flights after the exchange, peer-wire lengths worth 4 points: a flight that can
+ *   <li>Within {@code maxFlights} (24) flights after the exchange (the flow is then kept past
+ *       {@code maxPacketsPerFlow}, up to {@code maxPacketsMidStream}, with {@code FlowContext.keepInspecting}: a
+ *       fast seed can send more piece segments than the cap before the leecher's requests show), peer-wire lengths
+ *       worth 4 points: a flight that can
  *       only be control messages (5, 9, 10, 13, 14, 17 or 18 bytes: interested, unchoke, have, a piece header,
  *       request) 2; a flight of a whole number of 16,397-byte piece messages 2; the initiator's 68-byte handshake as
  *       the first flight after the exchange 1; a run of flights of whole requests from one side (17a + 9b bytes, b at

@@ -135,6 +135,62 @@ public final class FirewallManager {
 
     private record Done(Step step, boolean wasPresent) { }
 
+    /**
+     * Changes the installed rules to {@code plan} in one {@code iptables-restore --noflush} transaction per family
+     * (a reload with other interfaces, queues or marks): no packet meets a half-filled chain, and a refused script
+     * changes nothing. Before any {@link #install} by this manager it is an install.
+     *
+     * @throws FirewallException naming the tool's message; the rules in force stay as they were
+     */
+    public void replace(FirewallPlan plan) throws FirewallException {
+        if (nftBaseline == null) {
+            install(plan);
+            return;
+        }
+        for (Step step : plan.setSteps()) {        // nft drop chains of nftables sinks: idempotent, their own table
+            if (step.check() == null || !succeeds(step.check())) {
+                CommandRunner.Result r = run(step.apply());
+                if (!r.isSuccess()) {
+                    throw new FirewallException("could not add " + step.description() + ": " + r.firstErrorLine());
+                }
+            }
+        }
+        for (Family f : Family.values()) {
+            StringBuilder script = new StringBuilder();
+            for (String table : List.of("mangle", "filter")) {
+                CommandRunner.Result listing = run(FirewallPlan.ipt(f, table, "-S"));
+                if (!listing.isSuccess() && !isAbsent(listing)) {
+                    throw new FirewallException("cannot list " + f.program() + " " + table + ": "
+                            + listing.firstErrorLine());
+                }
+                script.append(plan.restoreScript(f, table, listing.isSuccess() ? listing.stdout() : ""));
+            }
+            Path file = null;
+            try {
+                file = Files.createTempFile("btblocker-rules-", ".txt");
+                Files.writeString(file, script, StandardCharsets.UTF_8);
+                Command restore = Command.of(f.program() + "-restore", "-w", "--noflush", file.toString());
+                CommandRunner.Result r = run(restore);
+                if (!r.isSuccess()) {
+                    throw new FirewallException("could not replace the firewall rules (" + f.program()
+                            + "-restore, nothing changed): " + r.firstErrorLine());
+                }
+            } catch (IOException e) {
+                throw new FirewallException("could not write the rules for " + f.program() + "-restore: "
+                        + e.getMessage());
+            } finally {
+                if (file != null) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException ignored) {
+                        // a temporary file left behind is harmless
+                    }
+                }
+            }
+        }
+        log.info("firewall rules replaced in one transaction per family, interfaces {}", plan.settings().interfaces());
+    }
+
     private void rollback(Deque<Done> done) {
         while (!done.isEmpty()) {
             Done d = done.pop();

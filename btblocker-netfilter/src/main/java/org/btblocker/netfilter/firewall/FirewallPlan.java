@@ -394,6 +394,69 @@ public final class FirewallPlan {
         return List.copyOf(out);
     }
 
+    /** The ban-set steps (nft drop chains of nftables sinks), without the iptables ones. */
+    List<Step> setSteps() {
+        return List.copyOf(setSteps);
+    }
+
+    /**
+     * {@code iptables-restore --noflush} input that turns what {@code listing} ({@code iptables -t TABLE -S}) shows
+     * into this plan for one family and table, in one transaction: our chains declared (created, or flushed when they
+     * exist) and filled, jumps of ours that the plan does not have deleted, chains of ours it no longer has flushed and
+     * deleted, and missing jumps added. Traffic never sees a half-filled chain.
+     */
+    String restoreScript(Family f, String table, String listing) {
+        java.util.Set<String> existing = new java.util.LinkedHashSet<>();
+        List<String> presentJumps = new ArrayList<>();
+        for (String line : listing.split("\n")) {
+            List<String> w = List.of(line.trim().split("\\s+"));
+            if (w.size() == 2 && w.get(0).equals("-N")) {
+                existing.add(w.get(1));
+            } else if (w.size() >= 4 && w.get(0).equals("-A") && w.get(w.size() - 2).equals("-j")
+                    && JUMP_TARGETS.contains(w.get(w.size() - 1))
+                    && !JUMP_TARGETS.contains(w.get(1))) {
+                presentJumps.add(String.join(" ", w.subList(1, w.size())));
+            }
+        }
+        List<OwnChain> mine = chains.stream().filter(c -> c.family() == f && c.table().equals(table)).toList();
+        List<Jump> wanted = jumps.stream().filter(j -> j.family() == f && j.table().equals(table)).toList();
+        List<String> wantedJumps = wanted.stream().map(j -> j.chain() + " " + words(j.spec())).toList();
+        List<String> stale = new ArrayList<>();
+        for (String[] c : ALL_CHAINS) {
+            if (c[0].equals(table) && existing.contains(c[1]) && mine.stream().noneMatch(o -> o.name().equals(c[1]))) {
+                stale.add(c[1]);
+            }
+        }
+        var sb = new StringBuilder("*").append(table).append('\n');
+        for (OwnChain c : mine) {
+            sb.append(':').append(c.name()).append(" - [0:0]\n");
+        }
+        for (String c : stale) {
+            sb.append(':').append(c).append(" - [0:0]\n");
+        }
+        for (String j : presentJumps) {
+            if (!wantedJumps.contains(j)) {
+                sb.append("-D ").append(j).append('\n');
+            }
+        }
+        for (OwnChain c : mine) {
+            for (List<String> rule : c.rules()) {
+                sb.append("-A ").append(c.name()).append(' ').append(words(rule)).append('\n');
+            }
+        }
+        for (String c : stale) {
+            sb.append("-X ").append(c).append('\n');
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!presentJumps.contains(wantedJumps.get(i))) {
+                Jump j = wanted.get(i);
+                sb.append(j.insert() ? "-I " + j.chain() + " 1 " : "-A " + j.chain() + " ").append(words(j.spec()))
+                        .append('\n');
+            }
+        }
+        return sb.append("COMMIT\n").toString();
+    }
+
     /** Our chains, per family and table. */
     List<OwnChain> chains() {
         return List.copyOf(chains);

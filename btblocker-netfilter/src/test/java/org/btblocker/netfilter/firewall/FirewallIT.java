@@ -102,6 +102,42 @@ class FirewallIT {
         assertThat(ns.ok("ipset", "list", "-n")).as("bans are kept").contains("torrent_block\n");
     }
 
+    /**
+     * Issue 7: a reload that changes interfaces, queues and the source check replaces the rules with one
+     * iptables-restore per family (no command that leaves a chain half-filled), ending exactly where a fresh install
+     * of the new settings ends; the removal still restores the ruleset from before.
+     */
+    @Test
+    void aReloadReplacesTheRulesInOneTransactionPerFamily() throws Exception {
+        createIpsets();
+        ns.ok("iptables", "-t", "mangle", "-A", "FORWARD", "-p", "tcp", "--tcp-flags", "SYN,RST", "SYN", "-j",
+                "TCPMSS", "--clamp-mss-to-pmtu");
+        String before = saved();
+        List<Command> ran = new java.util.ArrayList<>();
+        CommandRunner recording = c -> {
+            ran.add(c);
+            return ns.run(c);
+        };
+        var manager = new FirewallManager(recording);
+        FirewallPlan first = FirewallPlan.of(new FirewallSettings(List.of("btb0"), false, 3, 1, List.of(22),
+                List.of(SinkKind.IPSET.enforcement), new Marks(1, 2, 3), true,
+                new SourceCheck(SourceCheck.Mode.STRICT, 4)));
+        manager.install(first);
+        ran.clear();
+        FirewallPlan next = FirewallPlan.of(settings(SinkKind.IPSET));
+        manager.replace(next);
+        assertThat(ran).filteredOn(c -> c.program().endsWith("-restore")).hasSize(2);
+        assertThat(ran).as("nothing but listings and the two transactions").allMatch(c ->
+                c.program().endsWith("-restore") || c.argv().contains("-S"));
+        String replaced = saved();
+        assertThat(replaced).doesNotContain("BTBLOCKER_RPF").contains("-A BTBLOCKER_IF -i btb1 -g BTBLOCKER",
+                "--queue-balance 3:4", "--clamp-mss-to-pmtu");
+        manager.remove(next);
+        assertThat(saved()).isEqualTo(before);
+        new FirewallManager(ns).install(next);
+        assertThat(saved()).isEqualTo(replaced);
+    }
+
     @Test
     void nftablesSinkInstallThenRemove() throws Exception {
         assumeTrue(new FirewallProbe.SystemHost().hasProgram("nft"), "needs nft");

@@ -243,4 +243,46 @@ class FirewallPlanTest {
                 "nft 'add set inet btblocker banned4 { type ipv4_addr ; flags timeout ; }'\n",
                 "nft 'add chain inet btblocker ban_input { type filter hook input priority -160 ; policy accept ; }'\n");
     }
+
+    /**
+     * Issue 7: a reload's firewall change is one iptables-restore transaction per family: our chains declared
+     * (flushed) and refilled, stale jumps and chains of ours gone, missing jumps added, other rules untouched.
+     */
+    @Test
+    void restoreScriptTurnsTheListedRulesIntoThePlan() {
+        FirewallPlan plan = FirewallPlan.of(Settings.ipset(List.of("eth1"), List.of()));
+        String listing = String.join("\n",
+                "-P FORWARD ACCEPT",
+                "-N BTBLOCKER",
+                "-N BTBLOCKER_IF",
+                "-N BTBLOCKER_RPF",
+                "-A PREROUTING -j BTBLOCKER_RPF",
+                "-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS",
+                "-A FORWARD -i eth0 -j BTBLOCKER",
+                "-A FORWARD -j BTBLOCKER_IF",
+                "-A BTBLOCKER_IF -i eth0 -g BTBLOCKER",
+                "-A BTBLOCKER -j DROP") + "\n";
+        String script = plan.restoreScript(FirewallPlan.Family.IPV4, "mangle", listing);
+        assertThat(script.lines()).containsExactly(
+                "*mangle",
+                ":BTBLOCKER - [0:0]",
+                ":BTBLOCKER_IF - [0:0]",
+                ":BTBLOCKER_RPF - [0:0]",
+                "-D PREROUTING -j BTBLOCKER_RPF",
+                "-D FORWARD -i eth0 -j BTBLOCKER",
+                "-A BTBLOCKER -m set --match-set torrent_block src -j DROP",
+                "-A BTBLOCKER -m connmark --mark 0x2/0x3 -j DROP",
+                "-A BTBLOCKER -p tcp -j NFQUEUE --queue-num 0 --queue-bypass",
+                "-A BTBLOCKER -p udp -j NFQUEUE --queue-num 0 --queue-bypass",
+                "-A BTBLOCKER_IF -m connmark --mark 0x1/0x3 -j RETURN",
+                "-A BTBLOCKER_IF -i eth1 -g BTBLOCKER",
+                "-A BTBLOCKER_IF -o eth1 -g BTBLOCKER",
+                "-X BTBLOCKER_RPF",
+                "COMMIT");
+        assertThat(plan.restoreScript(FirewallPlan.Family.IPV4, "filter", "-P FORWARD ACCEPT\n").lines())
+                .first().isEqualTo("*filter");
+        assertThat(plan.restoreScript(FirewallPlan.Family.IPV4, "filter", "-P FORWARD ACCEPT\n"))
+                .contains(":BTBLOCKER_SAVE - [0:0]\n")
+                .endsWith("-I FORWARD 1 -m mark ! --mark 0x0/0x3 -j BTBLOCKER_SAVE\nCOMMIT\n");
+    }
 }
