@@ -35,11 +35,12 @@ class DebPackageIT {
     }
 
     @Test
-    void dependsOnAJava17RuntimeIptablesAndIpset() {
+    void dependsOnAJava17RuntimeIptablesIpsetAndConntrack() {
         assertThat(Deb.field("Package")).isEqualTo("btblocker");
         assertThat(Deb.field("Architecture")).isEqualTo("all");
         assertThat(List.of(Deb.field("Depends").split(",\\s*")))
-            .containsExactlyInAnyOrder("java17-runtime-headless", "iptables", "ipset");
+            .containsExactlyInAnyOrder("java17-runtime-headless", "iptables", "ipset",
+                "conntrack");   // a ban cuts the banned host's open connections (conntrack -D)
         // Debian's openjdk-17 and newer runtimes provide java17-runtime-headless
         if (Cmd.onPath("apt-cache")) {
             assertThat(Cmd.run(List.of("apt-cache", "show", "openjdk-17-jre-headless")).out())
