@@ -151,6 +151,17 @@ public final class NetlinkSocket implements NetlinkTransport {
         }
     }
 
+    /** What a failed receive ({@code -errno}) returns: TIMEOUT for EAGAIN, -ENOBUFS for an overrun; else it throws. */
+    private static int receiveFailure(int negativeErrno, String what) throws NetlinkException {
+        if (negativeErrno == -Errno.EAGAIN) {
+            return TIMEOUT;
+        }
+        if (negativeErrno == -Errno.ENOBUFS) {
+            return -Errno.ENOBUFS;
+        }
+        throw new NetlinkException(what, -negativeErrno, null);
+    }
+
     /**
      * The receive flags for a wait of {@code timeoutMillis} (0: none, negative: block, with {@code blocking} added),
      * or -1 when the socket stayed unreadable that long.
@@ -176,13 +187,7 @@ public final class NetlinkSocket implements NetlinkTransport {
             n = Syscalls.receive(f, into, flags);
         } while (n == -Errno.EINTR);
         if (n < 0) {
-            if (n == -Errno.EAGAIN) {
-                return TIMEOUT;
-            }
-            if (n == -Errno.ENOBUFS) {
-                return -Errno.ENOBUFS;
-            }
-            throw new NetlinkException("receive netlink message", (int) -n, null);
+            return receiveFailure((int) n, "receive netlink message");
         }
         if (n > into.capacity()) {
             into.limit(into.capacity()).position(0);
@@ -227,13 +232,7 @@ public final class NetlinkSocket implements NetlinkTransport {
             n = Syscalls.receiveMany(f, batchVector, count, flags);
         } while (n == -Errno.EINTR);
         if (n < 0) {
-            if (n == -Errno.EAGAIN) {
-                return TIMEOUT;
-            }
-            if (n == -Errno.ENOBUFS) {
-                return -Errno.ENOBUFS;
-            }
-            throw new NetlinkException("receive netlink messages", -n, null);
+            return receiveFailure(n, "receive netlink messages");
         }
         for (int i = 0; i < n; i++) {
             int len = Syscalls.messageLength(batchVector, i);

@@ -312,15 +312,11 @@ public final class FirewallManager {
         }
         int removed = 0;
         for (String line : listing.stdout().split("\n")) {
-            List<String> words = List.of(line.trim().split("\\s+"));
-            if (words.size() < 4 || !words.get(0).equals("-A") || !words.get(1).equals(chain)) {
+            List<String> jump = FirewallPlan.ourJump(line);
+            if (jump == null || !jump.get(0).equals(chain)) {
                 continue;
             }
-            String target = words.get(words.size() - 1);
-            if (!words.get(words.size() - 2).equals("-j") || !FirewallPlan.JUMP_TARGETS.contains(target)) {
-                continue;
-            }
-            List<String> spec = words.subList(2, words.size());
+            List<String> spec = jump.subList(1, jump.size());
             if (keep.contains(spec)) {
                 continue;
             }
@@ -342,8 +338,7 @@ public final class FirewallManager {
      */
     static boolean isAbsent(CommandRunner.Result listing) {
         String why = listing.firstErrorLine().toLowerCase(java.util.Locale.ROOT);
-        return listing.exitCode() == 127 || why.contains("does not exist") || why.contains("no chain")
-                || why.contains("table") && why.contains("not exist");
+        return listing.exitCode() == 127 || why.contains("does not exist") || why.contains("no chain");
     }
 
     /**

@@ -394,6 +394,19 @@ public final class FirewallPlan {
         return List.copyOf(out);
     }
 
+    /**
+     * A rule of an {@code iptables -S} listing that jumps from a chain not ours to one of ours: its words after
+     * {@code -A} (the chain, the match, {@code -j TARGET}); null for any other line.
+     */
+    static List<String> ourJump(String line) {
+        List<String> w = List.of(line.trim().split("\\s+"));
+        if (w.size() < 4 || !w.get(0).equals("-A") || !w.get(w.size() - 2).equals("-j")
+                || !JUMP_TARGETS.contains(w.get(w.size() - 1)) || JUMP_TARGETS.contains(w.get(1))) {
+            return null;
+        }
+        return w.subList(1, w.size());
+    }
+
     /** The ban-set steps (nft drop chains of nftables sinks), without the iptables ones. */
     List<Step> setSteps() {
         return List.copyOf(setSteps);
@@ -410,12 +423,11 @@ public final class FirewallPlan {
         List<String> presentJumps = new ArrayList<>();
         for (String line : listing.split("\n")) {
             List<String> w = List.of(line.trim().split("\\s+"));
+            List<String> jump = ourJump(line);
             if (w.size() == 2 && w.get(0).equals("-N")) {
                 existing.add(w.get(1));
-            } else if (w.size() >= 4 && w.get(0).equals("-A") && w.get(w.size() - 2).equals("-j")
-                    && JUMP_TARGETS.contains(w.get(w.size() - 1))
-                    && !JUMP_TARGETS.contains(w.get(1))) {
-                presentJumps.add(String.join(" ", w.subList(1, w.size())));
+            } else if (jump != null) {
+                presentJumps.add(String.join(" ", jump));
             }
         }
         List<OwnChain> mine = chains.stream().filter(c -> c.family() == f && c.table().equals(table)).toList();
